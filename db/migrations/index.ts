@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import * as initialSchema from './20261122190000_initial_schema.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations listed in code rather than discovered on disk, so that they load the same way
+ * under tsx, vitest and a bundled build. Append new ones at the end.
+ */
+const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261122190000_initial_schema', initialSchema],
+];
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: () => Promise.resolve(migrations.map(([name]) => name)),
+  getMigrationName: (name) => name,
+  getMigration: (name) => {
+    const found = migrations.find(([n]) => n === name);
+    if (!found) throw new Error(`Unknown migration ${name}`);
+    return Promise.resolve(found[1]);
+  },
+};

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { authenticate } from './auth/authenticate.ts';
+import type { Config } from './config.ts';
+import type { Engine } from './engine/engine.ts';
+import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { createMachineRouter } from './http/machines.router.ts';
+import { createMetaRouter } from './http/meta.router.ts';
+import { ApiCatalog } from './http/openapi.ts';
+import { createPartnerRouter } from './http/partners.router.ts';
+import { createPrincipalRouter } from './http/principals.router.ts';
+import { createProviderRouter } from './http/providers.router.ts';
+import { rateLimit } from './http/rate-limit.ts';
+import { createWorkflowRouter } from './http/workflows.router.ts';
+import type { Database } from './store/database.ts';
+
+export interface AppDeps {
+  db: Database;
+  engine: Engine;
+  logger: Logger;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN'>;
+}
+
+/** The HTTP application, without listening: tests drive it with supertest. */
+export function createApp({ db, engine, logger, config }: AppDeps): Express {
+  const app = express();
+  const catalog = new ApiCatalog();
+  const now = () => engine.now();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const given = req.get('x-request-id');
+    req.requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    res.set('X-Request-Id', req.requestId);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as express.Request).requestId,
+      quietReqLogger: true,
+    }),
+  );
+  app.use(
+    express.json({
+      limit: config.BODY_LIMIT_BYTES,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
+
+  app.use(createMetaRouter({ db, catalog }));
+  app.use('/v1', rateLimit(config.RATE_LIMIT_PER_MIN));
+  app.use('/v1', authenticate(db));
+  app.use(createPrincipalRouter({ db, catalog, now }));
+  app.use(createProviderRouter({ db, catalog, now }));
+  app.use(createPartnerRouter({ db, catalog, now }));
+  app.use(createWorkflowRouter({ db, engine, catalog }));
+  app.use(createMachineRouter({ catalog }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));
+  return app;
+}

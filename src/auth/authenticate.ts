@@ -1,0 +1,40 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Database } from '../store/database.ts';
+import { findPrincipalByTokenHash, toPrincipal } from '../store/principals.ts';
+import { Forbidden, Unauthenticated } from '../errors.ts';
+import type { Role } from '../../machines/common.ts';
+import type { Principal } from './principal.ts';
+import { hashToken } from './tokens.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal;
+    requestId: string;
+  }
+}
+
+/** Resolves the bearer token to a principal, or answers 401. */
+export function authenticate(db: Database) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) throw new Unauthenticated();
+    const row = await findPrincipalByTokenHash(db, hashToken(match[1]));
+    if (!row) throw new Unauthenticated();
+    req.principal = toPrincipal(row);
+    next();
+  };
+}
+
+/** The authenticated principal; routes behind `authenticate` always have one. */
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw new Unauthenticated();
+  return req.principal;
+}
+
+/** The principal, if its role is one of `roles`; otherwise 403. */
+export function requireRole(req: Request, roles: readonly Role[]): Principal {
+  const principal = principalOf(req);
+  if (!roles.includes(principal.role)) throw new Forbidden();
+  return principal;
+}

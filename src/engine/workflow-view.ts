@@ -1,0 +1,54 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { WorkflowDefinition } from '../../machines/common.ts';
+import type { WorkflowRow } from '../store/workflows.ts';
+import { nextEvents, type NextEvent } from './introspection.ts';
+
+/** A workflow as the API shows it (SPEC §3 "A workflow"). */
+export interface WorkflowView {
+  id: string;
+  machine: string;
+  machineVersion: number;
+  parentId: string | null;
+  partnerId: string;
+  customerId?: string;
+  providerId?: string;
+  state: string;
+  stateValue: unknown;
+  status: WorkflowRow['status'];
+  context: unknown;
+  output?: unknown;
+  nextEvents: NextEvent[];
+  flags: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toWorkflowView(
+  row: WorkflowRow,
+  definition: WorkflowDefinition,
+  snapshot: AnyMachineSnapshot,
+  now: Date,
+): WorkflowView {
+  const view: WorkflowView = {
+    id: row.id,
+    machine: row.machine,
+    machineVersion: row.machine_version,
+    parentId: row.parent_id,
+    partnerId: row.partner_id,
+    state: row.state,
+    stateValue: snapshot.value,
+    status: row.status,
+    context: snapshot.context,
+    nextEvents: row.status === 'active' ? nextEvents(definition, snapshot) : [],
+    flags:
+      row.status === 'active' ? (definition.flags?.(snapshot.context as never, now) ?? []) : [],
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.customer_id) view.customerId = row.customer_id;
+  if (row.provider_id) view.providerId = row.provider_id;
+  if (row.status === 'done') view.output = snapshot.output ?? null;
+  return view;
+}

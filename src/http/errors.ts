@@ -1,0 +1,82 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import {
+  MalformedRequest,
+  NotFound,
+  PayloadTooLarge,
+  ProblemError,
+  RateLimited,
+  Unavailable,
+} from '../errors.ts';
+
+/** Postgres error classes and client errors that mean "the database is not there". */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, name, message } = error as { code?: unknown; name?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') ||
+      code === '57P01' ||
+      code === '57P03' ||
+      code === 'ECONNREFUSED' ||
+      code === 'ECONNRESET' ||
+      code === 'ETIMEDOUT')
+  ) {
+    return true;
+  }
+  if (name === 'KnexTimeoutError') return true;
+  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED/.test(message);
+}
+
+/** body-parser's refusals, mapped to the problem codes of SPEC §3. */
+function fromBodyParser(error: unknown, limit: number): ProblemError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const type = (error as { type?: unknown }).type;
+  if (type === 'entity.too.large') return new PayloadTooLarge(limit);
+  if (type === 'entity.parse.failed') return new MalformedRequest('The body is not valid JSON.');
+  if (
+    (typeof type === 'string' && type.startsWith('encoding.')) ||
+    type === 'charset.unsupported'
+  ) {
+    return new MalformedRequest('The body encoding is not supported.');
+  }
+  return undefined;
+}
+
+export function sendProblem(res: Response, error: ProblemError): void {
+  if (error instanceof RateLimited) res.set('Retry-After', String(error.retryAfterSeconds));
+  res.status(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem()));
+}
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFound('route'));
+}
+
+/** The one place errors become responses: never a stack trace to the client. */
+export function errorHandler(logger: Logger, bodyLimit: number) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    let problem: ProblemError;
+    if (error instanceof ProblemError) problem = error;
+    else
+      problem =
+        fromBodyParser(error, bodyLimit) ??
+        (isDatabaseUnavailable(error) ? new Unavailable() : internal());
+    if (problem.status >= 500)
+      logger.error({ err: error, requestId: req.requestId }, 'request failed');
+    else logger.info({ code: problem.code, requestId: req.requestId }, 'request refused');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, problem);
+  };
+}
+
+function internal(): ProblemError {
+  return new ProblemError(
+    500,
+    'internal_error',
+    'Internal error',
+    'Something went wrong on our side; nothing was applied.',
+  );
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { problem } from './schemas.ts';
+
+export interface Operation {
+  method: 'get' | 'post' | 'patch';
+  /** Express-style path, `:id` parameters. */
+  path: string;
+  summary: string;
+  roles: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: { status: number; schema: z.ZodType };
+  errors?: number[];
+}
+
+/** Collects the operations the routers serve, so the OpenAPI document cannot drift from them. */
+export class ApiCatalog {
+  readonly operations: Operation[] = [];
+
+  add(operation: Operation): void {
+    this.operations.push(operation);
+  }
+
+  document(): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const op of this.operations) {
+      const path = op.path.replace(/:(\w+)/g, '{$1}');
+      const params = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      }));
+      const queryParams = op.query
+        ? Object.entries(op.query.shape).map(([name, schema]) => ({
+            name,
+            in: 'query',
+            required: !(schema as z.ZodType).safeParse(undefined).success,
+            schema: jsonSchema(schema as z.ZodType, 'input'),
+          }))
+        : [];
+      const responses: Record<string, unknown> = {};
+      if (op.response) {
+        responses[String(op.response.status)] = {
+          description: 'Success',
+          content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } },
+        };
+      }
+      for (const status of op.errors ?? []) {
+        responses[String(status)] = {
+          description: 'Problem',
+          content: { 'application/problem+json': { schema: jsonSchema(problem, 'output') } },
+        };
+      }
+      paths[path] ??= {};
+      paths[path][op.method] = {
+        summary: op.summary,
+        description: `Who: ${op.roles}.`,
+        ...(params.length + queryParams.length > 0
+          ? { parameters: [...params, ...queryParams] }
+          : {}),
+        ...(op.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+              },
+            }
+          : {}),
+        responses,
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tiershift',
+        version: '1',
+        description: 'Moves a CSP partner from direct bill to the indirect reseller model.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+      paths,
+    };
+  }
+}
+
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): unknown {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+}

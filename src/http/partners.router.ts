@@ -1,0 +1,304 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { emptyProfile } from '../../machines/enrollment/enrollment.profile.ts';
+import { principalOf, requireRole } from '../auth/authenticate.ts';
+import { partnerRoles } from '../auth/principal.ts';
+import { canSeePartner } from '../auth/scope.ts';
+import { Conflict, NotFound, ValidationFailed, type FieldError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import {
+  findExisting,
+  insertCustomers,
+  listCustomers,
+  nextPosition,
+  toCustomer,
+  type CustomerRow,
+  type SubscriptionRow,
+} from '../store/customers.ts';
+import type { Database } from '../store/database.ts';
+import { isUniqueViolation } from '../store/errors.ts';
+import {
+  findPartner,
+  findPartnerByMpnId,
+  insertPartner,
+  listPartners,
+  toPartner,
+  updatePartner,
+} from '../store/partners.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { ApiCatalog } from './openapi.ts';
+import {
+  createPartner,
+  customer,
+  customerImport,
+  page,
+  partner,
+  updatePartner as updatePartnerSchema,
+  type CustomerInput,
+} from './schemas.ts';
+import { parseBody, parseWith } from './validate.ts';
+
+interface Deps {
+  db: Database;
+  catalog: ApiCatalog;
+  now: () => Date;
+}
+
+export function createPartnerRouter({ db, catalog, now }: Deps): Router {
+  const router = Router();
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/partners',
+    summary: 'Registers a direct-bill partner that will transition',
+    roles: 'admin',
+    body: createPartner,
+    response: { status: 201, schema: partner },
+    errors: [400, 401, 403, 409, 422],
+  });
+  router.post('/v1/partners', async (req, res) => {
+    requireRole(req, ['admin']);
+    const body = parseBody(createPartner, req.body);
+    if (await findPartnerByMpnId(db, body.mpnId)) {
+      throw new Conflict('already_exists', `A partner with PartnerID ${body.mpnId} exists.`);
+    }
+    const at = now();
+    const row = {
+      id: newId('ptn'),
+      name: body.name,
+      mpn_id: body.mpnId,
+      pla_id: body.plaId,
+      pla_region: body.plaRegion,
+      csp_region: body.cspRegion,
+      tenant_id: body.tenantId,
+      profile: body.profile ?? emptyProfile,
+      created_at: at,
+      updated_at: at,
+    };
+    await insertPartner(db, row);
+    res.status(201).json(toPartner(row));
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/partners',
+    summary: 'Lists the partners the caller may see',
+    roles: 'admin, auditor; manager and global_admin see their own',
+    response: { status: 200, schema: z.object({ items: z.array(partner) }) },
+    errors: [401],
+  });
+  router.get('/v1/partners', async (req, res) => {
+    res.json({ items: (await listPartners(db, principalOf(req))).map(toPartner) });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/partners/:id',
+    summary: 'One partner',
+    roles: 'admin, auditor; manager and global_admin of that partner',
+    response: { status: 200, schema: partner },
+    errors: [401, 404],
+  });
+  router.get('/v1/partners/:id', async (req, res) => {
+    const row = await findPartner(db, req.params.id);
+    if (!row || !canSeePartner(principalOf(req), row.id)) throw new NotFound('partner');
+    res.json(toPartner(row));
+  });
+
+  catalog.add({
+    method: 'patch',
+    path: '/v1/partners/:id',
+    summary: "Corrects a partner's fields",
+    roles: 'admin',
+    body: updatePartnerSchema,
+    response: { status: 200, schema: partner },
+    errors: [400, 401, 403, 404, 422],
+  });
+  router.patch('/v1/partners/:id', async (req, res) => {
+    requireRole(req, ['admin']);
+    if (!(await findPartner(db, req.params.id))) throw new NotFound('partner');
+    const body = parseBody(updatePartnerSchema, req.body);
+    const change = {
+      ...(body.name === undefined ? {} : { name: body.name }),
+      ...(body.mpnId === undefined ? {} : { mpn_id: body.mpnId }),
+      ...(body.plaId === undefined ? {} : { pla_id: body.plaId }),
+      ...(body.plaRegion === undefined ? {} : { pla_region: body.plaRegion }),
+      ...(body.cspRegion === undefined ? {} : { csp_region: body.cspRegion }),
+      ...(body.tenantId === undefined ? {} : { tenant_id: body.tenantId }),
+      ...(body.profile === undefined ? {} : { profile: body.profile }),
+      updated_at: now(),
+    };
+    try {
+      const row = await updatePartner(db, req.params.id, change);
+      if (!row) throw new NotFound('partner');
+      res.json(toPartner(row));
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new Conflict('already_exists', 'Another partner has this PartnerID.');
+      throw error;
+    }
+  });
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/partners/:id/customers',
+    summary: 'Imports one customer or many, with their subscriptions, all or nothing',
+    roles: 'manager, global_admin of that partner',
+    body: customerImport,
+    response: { status: 201, schema: z.object({ items: z.array(customer) }) },
+    errors: [400, 401, 403, 404, 409, 422],
+  });
+  router.post('/v1/partners/:id/customers', async (req, res) => {
+    const principal = principalOf(req);
+    const partnerRow = await findPartner(db, req.params.id);
+    if (!partnerRow || !canSeePartner(principal, partnerRow.id)) throw new NotFound('partner');
+    requireRole(req, partnerRoles);
+    const parsed = parseBody(customerImport, req.body, true);
+    const inputs = Array.isArray(parsed) ? parsed : [parsed];
+    checkAddOns(inputs);
+    const at = now();
+    const items = await db.transaction(async (tx) => {
+      await refuseRepeats(tx, partnerRow.id, inputs);
+      const first = await nextPosition(tx, partnerRow.id);
+      const customers: CustomerRow[] = [];
+      const subscriptions: SubscriptionRow[] = [];
+      inputs.forEach((input, i) => {
+        const row = customerRow(input, partnerRow.id, first + i, at);
+        customers.push(row);
+        input.subscriptions.forEach((s, j) =>
+          subscriptions.push({
+            partner_id: partnerRow.id,
+            id: s.id,
+            customer_id: row.id,
+            offer: s.offer,
+            kind: s.kind,
+            quantity: s.quantity,
+            base_subscription_id: s.baseSubscriptionId ?? null,
+            position: j,
+          }),
+        );
+      });
+      try {
+        await insertCustomers(tx, customers, subscriptions);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new Conflict(
+            'already_exists',
+            'A tenantId or subscription id was imported at the same time.',
+          );
+        }
+        throw error;
+      }
+      return customers.map((c) =>
+        toCustomer(
+          c,
+          subscriptions.filter((s) => s.customer_id === c.id),
+        ),
+      );
+    });
+    res.status(201).json({ items });
+  });
+
+  const customerPageQuery = z.strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().optional(),
+  });
+  catalog.add({
+    method: 'get',
+    path: '/v1/partners/:id/customers',
+    summary: "Lists a partner's customers in import order",
+    roles: 'admin, auditor; manager and global_admin of that partner',
+    query: customerPageQuery,
+    response: { status: 200, schema: page(customer) },
+    errors: [401, 404, 422],
+  });
+  router.get('/v1/partners/:id/customers', async (req, res) => {
+    const partnerRow = await findPartner(db, req.params.id);
+    if (!partnerRow || !canSeePartner(principalOf(req), partnerRow.id))
+      throw new NotFound('partner');
+    const query = parseWith(customerPageQuery, req.query);
+    const after = decodeCursor(z.object({ position: z.number().int() }), query.cursor);
+    const rows = await listCustomers(db, partnerRow.id, after?.position ?? 0, query.limit + 1);
+    const more = rows.length > query.limit;
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    res.json({
+      items: shown.map(({ row, subscriptions }) => toCustomer(row, subscriptions)),
+      nextCursor: more && last ? encodeCursor({ position: last.row.position }) : null,
+    });
+  });
+
+  return router;
+}
+
+function customerRow(
+  input: CustomerInput,
+  partnerId: string,
+  position: number,
+  at: Date,
+): CustomerRow {
+  return {
+    id: newId('cus'),
+    partner_id: partnerId,
+    name: input.name,
+    tenant_id: input.tenantId.toLowerCase(),
+    acquired_as: input.acquiredAs,
+    mca_acceptance: input.mcaAcceptance,
+    provider_needs_admin: input.providerNeedsAdmin ?? false,
+    bill_to: input.billTo,
+    position,
+    created_at: at,
+  };
+}
+
+/** An add-on names a base subscription of the same customer. */
+function checkAddOns(inputs: CustomerInput[]): void {
+  const errors: FieldError[] = [];
+  inputs.forEach((input, i) => {
+    const ids = new Set(input.subscriptions.map((s) => s.id));
+    input.subscriptions.forEach((s, j) => {
+      if (
+        s.baseSubscriptionId !== undefined &&
+        (!ids.has(s.baseSubscriptionId) || s.baseSubscriptionId === s.id)
+      ) {
+        errors.push({
+          path: `${i}.subscriptions.${j}.baseSubscriptionId`,
+          message: 'must name another subscription of the same customer',
+        });
+      }
+    });
+  });
+  if (errors.length > 0) throw new ValidationFailed(errors);
+}
+
+/** Refuses an import that repeats a tenant or subscription, within itself or with the stored ones. */
+async function refuseRepeats(
+  db: Database,
+  partnerId: string,
+  inputs: CustomerInput[],
+): Promise<void> {
+  const tenantIds = inputs.map((c) => c.tenantId.toLowerCase());
+  const subscriptionIds = inputs.flatMap((c) => c.subscriptions.map((s) => s.id));
+  const repeated = {
+    tenantIds: duplicatesIn(tenantIds),
+    subscriptionIds: duplicatesIn(subscriptionIds),
+  };
+  const stored = await findExisting(db, partnerId, tenantIds, subscriptionIds);
+  repeated.tenantIds.push(...stored.tenantIds);
+  repeated.subscriptionIds.push(...stored.subscriptionIds);
+  if (repeated.tenantIds.length + repeated.subscriptionIds.length > 0) {
+    throw new Conflict(
+      'already_exists',
+      'The import repeats a tenantId or subscription id of the partner; nothing was stored.',
+      {
+        tenantIds: [...new Set(repeated.tenantIds)],
+        subscriptionIds: [...new Set(repeated.subscriptionIds)],
+      },
+    );
+  }
+}
+
+function duplicatesIn(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)));
+}

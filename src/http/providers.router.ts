@@ -1,0 +1,83 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { principalOf, requireRole } from '../auth/authenticate.ts';
+import { Conflict, NotFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Database } from '../store/database.ts';
+import {
+  findProvider,
+  findProviderByMpnId,
+  insertProvider,
+  listProviders,
+  toProvider,
+} from '../store/providers.ts';
+import type { ApiCatalog } from './openapi.ts';
+import { createProvider, provider } from './schemas.ts';
+import { parseBody } from './validate.ts';
+
+export function createProviderRouter({
+  db,
+  catalog,
+  now,
+}: {
+  db: Database;
+  catalog: ApiCatalog;
+  now: () => Date;
+}): Router {
+  const router = Router();
+  catalog.add({
+    method: 'post',
+    path: '/v1/providers',
+    summary: 'Registers an indirect provider',
+    roles: 'admin',
+    body: createProvider,
+    response: { status: 201, schema: provider },
+    errors: [400, 401, 403, 409, 422],
+  });
+  router.post('/v1/providers', async (req, res) => {
+    requireRole(req, ['admin']);
+    const body = parseBody(createProvider, req.body);
+    if (await findProviderByMpnId(db, body.mpnId)) {
+      throw new Conflict('already_exists', `A provider with PartnerID ${body.mpnId} exists.`);
+    }
+    const row = {
+      id: newId('prv'),
+      name: body.name,
+      mpn_id: body.mpnId,
+      region: body.region,
+      created_at: now(),
+    };
+    await insertProvider(db, row);
+    res.status(201).json(toProvider(row));
+  });
+
+  // The directory of providers is not secret: partners need it to pick one in their region.
+  catalog.add({
+    method: 'get',
+    path: '/v1/providers',
+    summary: 'Lists indirect providers',
+    roles: 'any authenticated principal',
+    response: { status: 200, schema: z.object({ items: z.array(provider) }) },
+    errors: [401],
+  });
+  router.get('/v1/providers', async (req, res) => {
+    principalOf(req);
+    res.json({ items: (await listProviders(db)).map(toProvider) });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/providers/:id',
+    summary: 'One indirect provider',
+    roles: 'any authenticated principal',
+    response: { status: 200, schema: provider },
+    errors: [401, 404],
+  });
+  router.get('/v1/providers/:id', async (req, res) => {
+    principalOf(req);
+    const row = await findProvider(db, req.params.id);
+    if (!row) throw new NotFound('provider');
+    res.json(toProvider(row));
+  });
+  return router;
+}

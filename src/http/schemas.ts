@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { enrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
+
+/** ISO 3166-1 alpha-2, stored upper-case. */
+export const region = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or DE')
+  .transform((r) => r.toUpperCase());
+
+const name = z.string().trim().min(1).max(200);
+const mpnId = z
+  .string()
+  .trim()
+  .regex(/^\d{5,10}$/, 'a PartnerID of 5 to 10 digits');
+
+export const createPrincipal = z.strictObject({
+  name,
+  role: z.enum(['admin', 'manager', 'global_admin', 'provider', 'auditor']),
+  partnerId: z.string().optional(),
+  providerId: z.string().optional(),
+});
+
+export const principalCreated = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string(),
+  partnerId: z.string().nullable(),
+  providerId: z.string().nullable(),
+  token: z.string().describe('shown once; only its hash is stored'),
+});
+
+export const createProvider = z.strictObject({ name, mpnId, region });
+export const provider = z.object({
+  id: z.string(),
+  name: z.string(),
+  mpnId: z.string(),
+  region: z.string(),
+  createdAt: z.string(),
+});
+
+export const createPartner = z.strictObject({
+  name,
+  mpnId,
+  plaId: z.string().trim().min(1).max(50),
+  plaRegion: region,
+  cspRegion: region,
+  tenantId: z.uuid(),
+  profile: enrollmentProfile.optional(),
+});
+export const updatePartner = createPartner.partial();
+export const partner = z.object({
+  id: z.string(),
+  name: z.string(),
+  mpnId: z.string(),
+  plaId: z.string(),
+  plaRegion: z.string(),
+  cspRegion: z.string(),
+  tenantId: z.string(),
+  profile: enrollmentProfile,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const subscription = z.strictObject({
+  id: z.string().trim().min(1).max(100),
+  offer: z.string().trim().min(1).max(200),
+  kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
+  quantity: z.number().int().min(0),
+  baseSubscriptionId: z.string().min(1).max(100).optional(),
+});
+
+export const customerInput = z.strictObject({
+  name,
+  tenantId: z.uuid(),
+  acquiredAs: z.enum(['direct_bill', 'indirect_reseller']),
+  mcaAcceptance: z.enum(['none', 'partner_attestation', 'admin_center']),
+  providerNeedsAdmin: z.boolean().optional(),
+  billTo: z.strictObject({
+    companyName: z.string().trim().min(1).max(200),
+    email: z.email(),
+    country: region,
+    address: z.string().max(500).optional(),
+  }),
+  subscriptions: z.array(subscription).max(1000).default([]),
+});
+export type CustomerInput = z.infer<typeof customerInput>;
+export const customerImport = z.union([customerInput, z.array(customerInput).min(1).max(10_000)]);
+
+export const customer = customerInput.extend({
+  id: z.string(),
+  partnerId: z.string(),
+  providerNeedsAdmin: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const createTransition = z.strictObject({
+  partnerId: z.string().min(1),
+  tenantStrategy: z.enum(['existing_tenant', 'new_tenant']),
+  migrationDeadline: z.iso.date().optional(),
+});
+
+export const workflow = z.object({
+  id: z.string(),
+  machine: z.string(),
+  machineVersion: z.number().int(),
+  parentId: z.string().nullable(),
+  partnerId: z.string(),
+  customerId: z.string().optional(),
+  providerId: z.string().optional(),
+  state: z.string().describe('deepest contract state, dotted'),
+  stateValue: z.unknown(),
+  status: z.enum(['active', 'done', 'cancelled']),
+  context: z.unknown(),
+  output: z.unknown().optional(),
+  nextEvents: z.array(z.object({ type: z.string(), roles: z.array(z.string()) })),
+  flags: z.array(z.string()),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const workflowQuery = z.strictObject({
+  machine: z.string().optional(),
+  state: z.string().optional(),
+  partnerId: z.string().optional(),
+  customerId: z.string().optional(),
+  parentId: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().optional(),
+});
+
+export const historyQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().optional(),
+});
+
+export const eventBody = z.looseObject({ type: z.string() });
+
+export const historyEntry = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+  requestId: z.string().nullable(),
+  from: z.string().nullable(),
+  to: z.string(),
+  outcome: z.enum(['applied', 'rejected']),
+  reason: z.record(z.string(), z.unknown()).optional(),
+  at: z.string(),
+  hash: z.string(),
+  prevHash: z.string(),
+});
+
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+});
+
+export function page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}

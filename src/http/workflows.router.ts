@@ -1,0 +1,225 @@
+import { createHash } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { principalOf } from '../auth/authenticate.ts';
+import { partnerRoles } from '../auth/principal.ts';
+import { canSeePartner } from '../auth/scope.ts';
+import { definitionOf, restore, type Engine } from '../engine/engine.ts';
+import { canonicalJson } from '../engine/hash.ts';
+import { toWorkflowView } from '../engine/workflow-view.ts';
+import { Conflict, Forbidden, MalformedRequest, NotFound } from '../errors.ts';
+import type { Database } from '../store/database.ts';
+import { isUniqueViolation } from '../store/errors.ts';
+import { listHistory, type HistoryRow } from '../store/history.ts';
+import { findPartner } from '../store/partners.ts';
+import {
+  findOpenTransition,
+  findWorkflow,
+  listWorkflows,
+  type WorkflowRow,
+} from '../store/workflows.ts';
+import { canSeeWorkflow } from '../auth/scope.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { ApiCatalog } from './openapi.ts';
+import {
+  createTransition,
+  eventBody,
+  historyEntry,
+  historyQuery,
+  page,
+  workflow,
+  workflowQuery,
+} from './schemas.ts';
+import { parseBody, parseWith } from './validate.ts';
+
+interface Deps {
+  db: Database;
+  engine: Engine;
+  catalog: ApiCatalog;
+}
+
+export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
+  const router = Router();
+  const view = (row: WorkflowRow) => {
+    const definition = definitionOf(row);
+    return toWorkflowView(row, definition, restore(definition, row), engine.now());
+  };
+  const visible = async (id: string, principal: ReturnType<typeof principalOf>) => {
+    const row = await findWorkflow(db, id);
+    if (!row || !canSeeWorkflow(principal, row)) throw new NotFound('workflow');
+    return row;
+  };
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/transitions',
+    summary: "Starts a partner's transition from direct bill to indirect reseller",
+    roles: 'manager, global_admin of that partner',
+    body: createTransition,
+    response: { status: 201, schema: workflow },
+    errors: [400, 401, 403, 404, 409, 422],
+  });
+  router.post('/v1/transitions', async (req, res) => {
+    const principal = principalOf(req);
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      throw new MalformedRequest('The body must be a JSON object.');
+    }
+    // The subject is looked up before the schema so that an unknown partner is a 404 (SPEC §3).
+    const partnerId: unknown = (req.body as { partnerId?: unknown }).partnerId;
+    const partner = typeof partnerId === 'string' ? await findPartner(db, partnerId) : undefined;
+    if (typeof partnerId === 'string' && (!partner || !canSeePartner(principal, partner.id))) {
+      throw new NotFound('partner');
+    }
+    if (!partnerRoles.includes(principal.role)) throw new Forbidden();
+    const body = parseBody(createTransition, req.body);
+    const created = await db
+      .transaction(async (tx) => {
+        const open = await findOpenTransition(tx, body.partnerId);
+        if (open) throw transitionExists(open.id);
+        return engine.create(tx, {
+          machine: 'transition',
+          input: {
+            tenantStrategy: body.tenantStrategy,
+            migrationDeadline: body.migrationDeadline ?? null,
+          },
+          partnerId: body.partnerId,
+          principal,
+          requestId: req.requestId,
+        });
+      })
+      .catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw transitionExists();
+        throw error;
+      });
+    res
+      .status(201)
+      .location(`/v1/workflows/${created.id}`)
+      .set('ETag', `"${created.version}"`)
+      .json(view(created));
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows',
+    summary: 'Lists workflows the caller may see, filters ANDed, oldest first',
+    roles: 'any, scoped',
+    query: workflowQuery,
+    response: { status: 200, schema: page(workflow) },
+    errors: [401, 422],
+  });
+  router.get('/v1/workflows', async (req, res) => {
+    const principal = principalOf(req);
+    const query = parseWith(workflowQuery, req.query);
+    const after = decodeCursor(z.object({ createdAt: z.string(), id: z.string() }), query.cursor);
+    const rows = await listWorkflows(db, principal, query, query.limit + 1, after);
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    res.json({
+      items: shown.map(view),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+          : null,
+    });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id',
+    summary: 'One workflow, with its version as ETag',
+    roles: 'any, scoped',
+    response: { status: 200, schema: workflow },
+    errors: [401, 404],
+  });
+  router.get('/v1/workflows/:id', async (req, res) => {
+    const row = await visible(req.params.id, principalOf(req));
+    res.set('ETag', `"${row.version}"`).json(view(row));
+  });
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/workflows/:id/events',
+    summary: 'Applies one event; optional If-Match and Idempotency-Key headers',
+    roles: 'by event (see /v1/machines)',
+    body: eventBody,
+    response: { status: 200, schema: workflow },
+    errors: [400, 401, 403, 404, 409, 412, 422],
+  });
+  router.post('/v1/workflows/:id/events', async (req, res) => {
+    const principal = principalOf(req);
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      throw new MalformedRequest('The body must be a JSON object with a type.');
+    }
+    const body: unknown = req.body;
+    const idempotencyKey = req.get('idempotency-key');
+    if (
+      idempotencyKey !== undefined &&
+      (idempotencyKey.length === 0 || idempotencyKey.length > 200)
+    ) {
+      throw new MalformedRequest('Idempotency-Key must be 1 to 200 characters.');
+    }
+    const response = await engine.send({
+      workflowId: req.params.id,
+      principal,
+      body,
+      requestId: req.requestId,
+      ifMatch: req.get('if-match'),
+      idempotencyKey,
+      requestHash: createHash('sha256')
+        .update(`POST /v1/workflows/${req.params.id}/events\n${canonicalJson(body)}`)
+        .digest('hex'),
+    });
+    res.status(response.status).set(response.headers);
+    res.type(response.status >= 400 ? 'application/problem+json' : 'application/json');
+    res.send(JSON.stringify(response.body));
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id/history',
+    summary: 'The history of a workflow, applied and rejected events, oldest first',
+    roles: 'any, scoped',
+    query: historyQuery,
+    response: { status: 200, schema: page(historyEntry) },
+    errors: [401, 404, 422],
+  });
+  router.get('/v1/workflows/:id/history', async (req, res) => {
+    const row = await visible(req.params.id, principalOf(req));
+    const query = parseWith(historyQuery, req.query);
+    const after = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
+    const rows = await listHistory(db, row.id, after?.seq ?? 0, query.limit + 1);
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    res.json({
+      items: shown.map(toHistoryEntry),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ seq: last.seq }) : null,
+    });
+  });
+
+  return router;
+}
+
+function transitionExists(id?: string): Conflict {
+  return new Conflict(
+    'transition_exists',
+    'The partner already has a transition that is not final.',
+    id ? { workflowId: id } : {},
+  );
+}
+
+export function toHistoryEntry(row: HistoryRow): z.infer<typeof historyEntry> {
+  return {
+    seq: row.seq,
+    type: row.type,
+    payload: row.payload,
+    actor: { id: row.actor_id, name: row.actor_name, role: row.actor_role },
+    requestId: row.request_id,
+    from: row.from_state,
+    to: row.to_state,
+    outcome: row.outcome,
+    ...(row.reason ? { reason: row.reason } : {}),
+    at: row.at.toISOString(),
+    hash: row.hash,
+    prevHash: row.prev_hash,
+  };
+}

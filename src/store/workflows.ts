@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import type { Principal } from '../auth/principal.ts';
+
+export type WorkflowStatus = 'active' | 'done' | 'cancelled';
+
+export interface WorkflowRow {
+  id: string;
+  machine: string;
+  machine_version: number;
+  snapshot: Record<string, unknown>;
+  state: string;
+  status: WorkflowStatus;
+  version: number;
+  history_length: number;
+  head_hash: string;
+  parent_id: string | null;
+  partner_id: string;
+  customer_id: string | null;
+  provider_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertWorkflow(db: Knex, row: WorkflowRow): Promise<void> {
+  await db('workflows').insert({ ...row, snapshot: JSON.stringify(row.snapshot) });
+}
+
+export async function findWorkflow(db: Knex, id: string): Promise<WorkflowRow | undefined> {
+  return db<WorkflowRow>('workflows').where({ id }).first();
+}
+
+/** Loads and locks the row until the transaction ends, so events on one workflow queue. */
+export async function lockWorkflow(
+  tx: Knex.Transaction,
+  id: string,
+): Promise<WorkflowRow | undefined> {
+  return tx<WorkflowRow>('workflows').where({ id }).forUpdate().first();
+}
+
+export type WorkflowChange = Pick<
+  WorkflowRow,
+  'snapshot' | 'state' | 'status' | 'version' | 'history_length' | 'head_hash' | 'updated_at'
+>;
+
+/**
+ * Compare-and-set on the version and history length read under the lock. Zero rows means
+ * somebody else wrote first, which the lock should make impossible: it is a bug, not a race.
+ */
+export async function updateWorkflow(
+  tx: Knex.Transaction,
+  current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>,
+  change: WorkflowChange,
+): Promise<void> {
+  const n = await tx('workflows')
+    .where({ id: current.id, version: current.version, history_length: current.history_length })
+    .update({ ...change, snapshot: JSON.stringify(change.snapshot) });
+  if (n !== 1) throw new Error(`Workflow ${current.id} changed under its lock`);
+}
+
+export async function findOpenTransition(
+  db: Knex,
+  partnerId: string,
+): Promise<Pick<WorkflowRow, 'id'> | undefined> {
+  return db<WorkflowRow>('workflows')
+    .where({ partner_id: partnerId, machine: 'transition', status: 'active' })
+    .first('id');
+}
+
+export async function openChildren(tx: Knex.Transaction, parentId: string): Promise<WorkflowRow[]> {
+  return tx<WorkflowRow>('workflows')
+    .where({ parent_id: parentId, status: 'active' })
+    .orderBy('id')
+    .forUpdate();
+}
+
+export interface WorkflowFilter {
+  machine?: string | undefined;
+  state?: string | undefined;
+  partnerId?: string | undefined;
+  customerId?: string | undefined;
+  parentId?: string | undefined;
+}
+
+export interface PageCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** A page in creation order, restricted to what the principal may see. */
+export async function listWorkflows(
+  db: Knex,
+  principal: Principal,
+  filter: WorkflowFilter,
+  limit: number,
+  after: PageCursor | undefined,
+): Promise<WorkflowRow[]> {
+  const q = db<WorkflowRow>('workflows');
+  applyWorkflowScope(q, principal);
+  if (filter.machine) q.where('machine', filter.machine);
+  if (filter.state) {
+    // A parent contract state matches its nested ones too: `pendingApproval` finds `pendingApproval.onTime`.
+    const state = filter.state;
+    q.where((w) => void w.where('state', state).orWhere('state', 'like', `${escapeLike(state)}.%`));
+  }
+  if (filter.partnerId) q.where('partner_id', filter.partnerId);
+  if (filter.customerId) q.where('customer_id', filter.customerId);
+  if (filter.parentId) q.where('parent_id', filter.parentId);
+  if (after) {
+    q.where(
+      (w) =>
+        void w
+          .where('created_at', '>', after.createdAt)
+          .orWhere(
+            (same) => void same.where('created_at', after.createdAt).andWhere('id', '>', after.id),
+          ),
+    );
+  }
+  return q.orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(limit);
+}
+
+/** The rows of `workflows` a principal may read (SPEC §3 "scoped"). */
+export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): void {
+  switch (principal.role) {
+    case 'admin':
+    case 'auditor':
+    case 'system':
+      return;
+    case 'manager':
+    case 'global_admin':
+      q.where('workflows.partner_id', principal.partnerId ?? '');
+      return;
+    case 'provider':
+      q.where('workflows.provider_id', principal.providerId ?? '');
+      return;
+    case 'customer':
+      q.whereRaw('false');
+      return;
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

@@ -1,0 +1,35 @@
+import knexFactory from 'knex';
+import type { TestProject } from 'vitest/node';
+import { createDatabase, migrateToLatest } from '../src/store/database.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string | null;
+  }
+}
+
+/**
+ * With DATABASE_URL set, the run gets a database of its own, created here and dropped at the
+ * end, so runs never see each other's data. Without it, each test file opens an in-memory
+ * PGlite.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const baseUrl = process.env.DATABASE_URL;
+  if (!baseUrl) {
+    project.provide('databaseUrl', null);
+    return async () => {};
+  }
+  const name = `tiershift_test_${process.pid}_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const db = createDatabase({ databaseUrl: url.toString() });
+  await migrateToLatest(db);
+  await db.destroy();
+  project.provide('databaseUrl', url.toString());
+  return async () => {
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  };
+}

@@ -1,0 +1,79 @@
+import type { Express } from 'express';
+import supertest from 'supertest';
+import { inject } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { ensureAdmin } from '../src/auth/bootstrap.ts';
+import { Engine } from '../src/engine/engine.ts';
+import { createLogger } from '../src/logger.ts';
+import { createDatabase, migrateToLatest, type Database } from '../src/store/database.ts';
+import { ManualClock } from './clock.ts';
+
+export interface Harness {
+  db: Database;
+  engine: Engine;
+  app: Express;
+  clock: ManualClock;
+  adminToken: string;
+  /** Which database the suite runs on, for test names. */
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  dataDir?: string;
+  rateLimitPerMin?: number;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * The app over a migrated database: the run's own Postgres database when the suite runs with
+ * DATABASE_URL, otherwise a PGlite (in memory unless `dataDir` is given).
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const databaseUrl = inject('databaseUrl');
+  const db = createDatabase(
+    databaseUrl ? { databaseUrl, poolMax: 20 } : { dataDir: options.dataDir ?? 'memory://' },
+  );
+  await migrateToLatest(db);
+  const clock = new ManualClock();
+  const engine = new Engine({ db, clock });
+  const adminToken = `admin-${crypto.randomUUID()}`;
+  await ensureAdmin(db, adminToken, clock.now());
+  const app = createApp({
+    db,
+    engine,
+    logger: createLogger('silent'),
+    config: {
+      BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1024 * 1024,
+      RATE_LIMIT_PER_MIN: options.rateLimitPerMin ?? 1_000_000,
+    },
+  });
+  return {
+    db,
+    engine,
+    app,
+    clock,
+    adminToken,
+    kind: databaseUrl ? 'postgres' : 'pglite',
+    close: () => db.destroy(),
+  };
+}
+
+/** A supertest agent acting with a token. */
+export function as(app: Express, token: string) {
+  const agent = supertest(app);
+  const auth = { Authorization: `Bearer ${token}` };
+  return {
+    get: (url: string) => agent.get(url).set(auth),
+    post: (url: string, body?: unknown) =>
+      agent
+        .post(url)
+        .set(auth)
+        .send(body as object),
+    patch: (url: string, body?: unknown) =>
+      agent
+        .patch(url)
+        .set(auth)
+        .send(body as object),
+  };
+}
