@@ -78,9 +78,10 @@ export async function up(knex: Knex): Promise<void> {
     t.text('provider_id').references('providers.id');
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable();
-    t.index(['partner_id', 'machine', 'id']);
-    t.index(['parent_id', 'id']);
-    t.index(['customer_id', 'id']);
+    t.bigIncrements('seq', { primaryKey: false }).comment('creation order, for stable listing');
+    t.index(['partner_id', 'machine', 'seq']);
+    t.index(['parent_id', 'seq']);
+    t.index(['customer_id', 'seq']);
   });
   // One open transition per partner, enforced where races cannot slip past it.
   await knex.raw(

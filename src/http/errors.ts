@@ -25,7 +25,10 @@ function isDatabaseUnavailable(error: unknown): boolean {
     return true;
   }
   if (name === 'KnexTimeoutError') return true;
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED/.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|Unable to acquire a connection/.test(message)
+  );
 }
 
 /** body-parser's refusals, mapped to the problem codes of SPEC §3. */

@@ -110,15 +110,15 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   router.get('/v1/workflows', async (req, res) => {
     const principal = principalOf(req);
     const query = parseWith(workflowQuery, req.query);
-    const after = decodeCursor(z.object({ createdAt: z.string(), id: z.string() }), query.cursor);
+    const after = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
     const rows = await listWorkflows(db, principal, query, query.limit + 1, after);
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     res.json({
       items: shown.map(view),
       nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id })
+        rows.length > query.limit && last?.seq !== undefined
+          ? encodeCursor({ seq: Number(last.seq) })
           : null,
     });
   });

@@ -19,6 +19,8 @@ export interface WorkflowRow {
   provider_id: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Creation order, assigned by the database. */
+  seq?: number;
 }
 
 export async function insertWorkflow(db: Knex, row: WorkflowRow): Promise<void> {
@@ -82,8 +84,7 @@ export interface WorkflowFilter {
 }
 
 export interface PageCursor {
-  createdAt: string;
-  id: string;
+  seq: number;
 }
 
 /** A page in creation order, restricted to what the principal may see. */
@@ -105,17 +106,8 @@ export async function listWorkflows(
   if (filter.partnerId) q.where('partner_id', filter.partnerId);
   if (filter.customerId) q.where('customer_id', filter.customerId);
   if (filter.parentId) q.where('parent_id', filter.parentId);
-  if (after) {
-    q.where(
-      (w) =>
-        void w
-          .where('created_at', '>', after.createdAt)
-          .orWhere(
-            (same) => void same.where('created_at', after.createdAt).andWhere('id', '>', after.id),
-          ),
-    );
-  }
-  return q.orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(limit);
+  if (after) q.where('seq', '>', after.seq);
+  return q.orderBy('seq').limit(limit);
 }
 
 /** The rows of `workflows` a principal may read (SPEC §3 "scoped"). */
