@@ -314,3 +314,21 @@ describe('restart', () => {
     }
   });
 });
+
+describe('machine versions', () => {
+  it('when a snapshot was stored by a machine version this build does not run, then it is refused, never guessed', async () => {
+    const team = await createPartnerTeam(h.app, h.adminToken);
+    const t = await transitionFor(team);
+    await h.db('workflows').where({ id: t.id }).update({ machine_version: 99 });
+    const read = await as(h.app, team.manager).get(`/v1/workflows/${t.id}`);
+    expect(read.status).toBe(409);
+    expect(read.body).toMatchObject({ code: 'machine_version_unsupported' });
+    const sent = await as(h.app, team.manager).post(`/v1/workflows/${t.id}/events`, {
+      type: 'CONFIRM_PROFILE',
+    });
+    expect(sent.status).toBe(409);
+    expect((await h.db('history').where({ workflow_id: t.id }).count({ n: '*' }))[0]).toEqual({
+      n: 1,
+    });
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseEtag } from '../src/engine/engine.ts';
+import { canonicalJson, chainHash, genesisHash } from '../src/engine/hash.ts';
+import { addBusinessDays, dueAt } from '../src/engine/time.ts';
+
+describe('business days', () => {
+  it('when counted from a weekday, then weekends are skipped and the time of day kept', () => {
+    expect(addBusinessDays(new Date('2026-03-02T09:30:00Z'), 5).toISOString()).toBe(
+      '2026-03-09T09:30:00.000Z',
+    );
+    expect(addBusinessDays(new Date('2026-03-05T12:00:00Z'), 1).toISOString()).toBe(
+      '2026-03-06T12:00:00.000Z',
+    );
+    expect(addBusinessDays(new Date('2026-03-06T12:00:00Z'), 1).toISOString()).toBe(
+      '2026-03-09T12:00:00.000Z',
+    );
+  });
+
+  it('when counted from a weekend, then the first business day is Monday', () => {
+    expect(addBusinessDays(new Date('2026-03-07T10:00:00Z'), 1).toISOString()).toBe(
+      '2026-03-09T10:00:00.000Z',
+    );
+    expect(addBusinessDays(new Date('2026-03-08T10:00:00Z'), 5).toISOString()).toBe(
+      '2026-03-13T10:00:00.000Z',
+    );
+  });
+
+  it('when a delay has calendar days, then they are added as they are', () => {
+    expect(dueAt({ days: 30 }, new Date('2026-01-31T00:00:00Z')).toISOString()).toBe(
+      '2026-03-02T00:00:00.000Z',
+    );
+  });
+});
+
+describe('history hashing', () => {
+  it('when keys are in another order, then the canonical JSON and the hash are the same', () => {
+    const a = { b: 1, a: { d: [1, { y: 2, x: 1 }], c: null }, skipped: undefined };
+    const b = { a: { c: null, d: [1, { x: 1, y: 2 }] }, b: 1 };
+    expect(canonicalJson(a)).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+    expect(chainHash(genesisHash, a)).toBe(chainHash(genesisHash, b));
+  });
+
+  it('when the previous hash differs, then the hash differs', () => {
+    expect(chainHash(genesisHash, { a: 1 })).not.toBe(chainHash('f'.repeat(64), { a: 1 }));
+  });
+});
+
+describe('If-Match', () => {
+  it.each([
+    ['"3"', 3],
+    ['W/"3"', 3],
+    ['3', 3],
+    [' "12" ', 12],
+  ])('reads %s as version %d', (header, version) => {
+    expect(parseEtag(header)).toBe(version);
+  });
+  it('reads anything else as no version at all', () => {
+    expect(parseEtag('"abc"')).toBeNaN();
+    expect(parseEtag('*')).toBeNaN();
+  });
+});
