@@ -13,7 +13,14 @@ export const roles = [
 ] as const;
 export type Role = (typeof roles)[number];
 
-/** What the engine tells a machine about a child that reached a final state. */
+const childState = z.object({ state: z.string(), status: z.enum(['active', 'done', 'cancelled']) });
+export type ChildState = z.infer<typeof childState>;
+
+/**
+ * What the engine tells a machine about a child that reached a final state. `siblings` holds
+ * the newest workflow of each machine for the same customer under the same parent, so a
+ * parent can decide per customer without keeping a list of customers in its context.
+ */
 export const childDoneEvent = z.strictObject({
   type: z.literal('CHILD_DONE'),
   childId: z.string(),
@@ -22,13 +29,44 @@ export const childDoneEvent = z.strictObject({
   state: z.string(),
   status: z.enum(['done', 'cancelled']),
   output: z.unknown().optional(),
+  siblings: z.record(z.string(), childState),
 });
 export type ChildDoneEvent = z.infer<typeof childDoneEvent>;
 
-/** A delay the runtime turns into an absolute due time with its own clock. */
+/**
+ * A delay the runtime turns into an absolute due time with its own clock, or a fixed time.
+ * A delay with no field at all schedules nothing.
+ */
 export interface Delay {
   businessDays?: number;
   days?: number;
+  /** An ISO date-time; wins over the relative fields. */
+  at?: string;
+}
+
+/**
+ * Facts the engine looks up for an event that asks for them (`EventSpec.facts`), handed to
+ * the rules and to the machine as `event.facts`. A client cannot send them: every event
+ * schema is strict.
+ */
+export interface EventFacts {
+  /** Today's UTC date, YYYY-MM-DD. */
+  today?: string;
+  /** The provider named by `event.providerId`, or null when there is none. */
+  provider?: { id: string; region: string } | null;
+  /** The partner of the workflow. */
+  partner?: { cspRegion: string; tenantId: string };
+  /** The customer named by `event.customerId`, as far as this workflow is concerned. */
+  customer?: CustomerFacts | null;
+}
+export type FactName = keyof EventFacts;
+
+export interface CustomerFacts {
+  acquiredAs: 'direct_bill' | 'indirect_reseller';
+  /** Moved or excluded by this transition, or still open. */
+  outcome: 'moved' | 'excluded' | null;
+  /** The newest child of each machine for this customer. */
+  children: Record<string, ChildState>;
 }
 
 /**
@@ -39,6 +77,21 @@ export interface CreateChildParams {
   machine: string;
   input: Record<string, unknown>;
   customerId?: string;
+}
+/** One child of each machine for every direct-bill customer of the partner still to move. */
+export interface CreateCustomerChildrenParams {
+  machines: string[];
+}
+export interface GrantVisibilityParams {
+  providerId: string;
+}
+export interface RecordCustomerOutcomeParams {
+  customerId: string;
+  outcome: 'moved' | 'excluded';
+  reason?: string;
+}
+export interface CancelCustomerChildrenParams {
+  customerId: string;
 }
 export interface ScheduleTimerParams {
   key: string;
@@ -54,7 +107,18 @@ export const effectActions = {
   scheduleTimer: (_: unknown, _params: ScheduleTimerParams) => {},
   cancelTimer: (_: unknown, _params: CancelTimerParams) => {},
   cancelChildren: () => {},
+  createCustomerChildren: (_: unknown, _params: CreateCustomerChildrenParams) => {},
+  grantVisibility: (_: unknown, _params: GrantVisibilityParams) => {},
+  recordCustomerOutcome: (_: unknown, _params: RecordCustomerOutcomeParams) => {},
+  cancelCustomerChildren: (_: unknown, _params: CancelCustomerChildrenParams) => {},
 };
+
+/** An unmet rule: its code, with details (such as the offending ids) for the problem body. */
+export type Refusal = string | { code: string; details: Record<string, unknown> };
+
+export function refusalCode(refusal: Refusal): string {
+  return typeof refusal === 'string' ? refusal : refusal.code;
+}
 
 export interface EventSpec<TContext = unknown> {
   description: string;
@@ -62,11 +126,17 @@ export interface EventSpec<TContext = unknown> {
   roles: readonly Role[];
   /** Strict schema of the whole event, `type` included. */
   schema: z.ZodType<{ type: string }>;
+  /** Facts the engine looks up before the rules run (see `EventFacts`). */
+  facts?: readonly FactName[];
+  /** A provider may send it only in its own name: `event.providerId` must be its own id. */
+  ownProvider?: boolean;
+  /** Refuses a role in some states only (403), beyond `roles`. */
+  forbid?: (state: string, role: Role) => boolean;
   /**
    * Domain rules checked before the event reaches the machine, so a refusal can name every
    * unmet rule. The machine's guard calls the same function and so cannot disagree.
    */
-  refusals?: (context: TContext, event: never) => string[];
+  refusals?: (context: TContext, event: never) => Refusal[];
 }
 
 /** A machine together with everything the engine and the API need to serve it. */

@@ -114,9 +114,10 @@ export class ValidationFailed extends ProblemError {
 
 /** A domain rule refused the request; `reasons` always lists every unmet code. */
 export class RequirementUnmet extends ProblemError {
-  constructor(reasons: readonly string[], detail?: string) {
+  constructor(reasons: readonly string[], detail?: string, details: Record<string, unknown> = {}) {
     const code = reasons.length === 1 ? (reasons[0] ?? 'requirement_unmet') : 'requirement_unmet';
     super(422, code, 'Requirement unmet', detail ?? `Unmet: ${reasons.join(', ')}.`, {
+      ...details,
       reasons: [...reasons],
     });
   }

@@ -236,6 +236,9 @@ describe('API description', () => {
     expect((all.body as { items: Array<{ name: string }> }).items.map((m) => m.name)).toEqual([
       'transition',
       'enrollment',
+      'resellerRelationship',
+      'mcaReacceptance',
+      'subscriptionTransfer',
     ]);
     expect((await as(h.app, team.manager).get('/v1/machines/nope')).status).toBe(404);
   });

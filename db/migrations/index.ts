@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './20261122190000_initial_schema.ts';
+import * as customerMoves from './20261122200000_customer_moves.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,6 +13,7 @@ interface Migration {
  */
 const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122190000_initial_schema', initialSchema],
+  ['20261122200000_customer_moves', customerMoves],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,11 +1,17 @@
 import type { Knex } from 'knex';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import type {
-  CancelTimerParams,
-  ChildDoneEvent,
-  CreateChildParams,
-  ScheduleTimerParams,
-  WorkflowDefinition,
+import {
+  refusalCode,
+  type CancelCustomerChildrenParams,
+  type CancelTimerParams,
+  type ChildDoneEvent,
+  type CreateChildParams,
+  type CreateCustomerChildrenParams,
+  type GrantVisibilityParams,
+  type RecordCustomerOutcomeParams,
+  type Refusal,
+  type ScheduleTimerParams,
+  type WorkflowDefinition,
 } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
 import { systemPrincipal, type Principal } from '../auth/principal.ts';
@@ -24,9 +30,16 @@ import { newId } from '../ids.ts';
 import type { Database } from '../store/database.ts';
 import { appendHistory, type HistoryRow } from '../store/history.ts';
 import { reserveKey, storeResponse, type StoredResponse } from '../store/idempotency.ts';
-import { findPartner } from '../store/partners.ts';
+import {
+  customersToPlan,
+  grantViewer,
+  latestChildren,
+  openCustomerChildren,
+  recordOutcome,
+} from '../store/moves.ts';
 import { claimDueTimer, deleteTimers, insertTimer } from '../store/timers.ts';
 import {
+  findWorkflow,
   insertWorkflow,
   lockWorkflow,
   openChildren,
@@ -34,13 +47,15 @@ import {
   type WorkflowRow,
   type WorkflowStatus,
 } from '../store/workflows.ts';
+import { childInput } from './child-inputs.ts';
 import type { Clock } from './clock.ts';
+import { loadFacts } from './facts.ts';
 import { chainHash, genesisHash } from './hash.ts';
 import { acceptedEventTypes, contractState, nextEvents } from './introspection.ts';
-import { zodFieldErrors } from './validation.ts';
-import { dueAt } from './time.ts';
-import { toWorkflowView } from './workflow-view.ts';
 import { withTransactionRetry } from './retry.ts';
+import { dueAt } from './time.ts';
+import { zodFieldErrors } from './validation.ts';
+import { toWorkflowView } from './workflow-view.ts';
 
 export interface EngineDeps {
   db: Database;
@@ -78,6 +93,11 @@ interface Cause {
 
 type StepResult = { ok: true; row: WorkflowRow } | { ok: false; error: ProblemError };
 
+interface PlannedAction {
+  type: string;
+  params?: unknown;
+}
+
 /**
  * Runs workflows: every change is a pure XState transition followed by one transaction that
  * writes the snapshot, its history row and every effect, or writes nothing at all.
@@ -112,33 +132,30 @@ export class Engine {
   async send(request: SendEventRequest): Promise<StoredResponse> {
     return withTransactionRetry(() =>
       this.#db.transaction(async (tx) => {
-        const now = this.#clock.now();
-        const { principal, idempotencyKey } = request;
-        if (idempotencyKey !== undefined) {
+        const cause = {
+          principal: request.principal,
+          requestId: request.requestId,
+          now: this.#clock.now(),
+        };
+        const key = request.idempotencyKey;
+        if (key !== undefined) {
           const reservation = await reserveKey(
             tx,
-            principal.id,
-            idempotencyKey,
+            cause.principal.id,
+            key,
             request.requestHash,
-            now,
+            cause.now,
           );
           if (reservation.kind === 'replay') {
             if (reservation.requestHash !== request.requestHash || !reservation.response) {
               return problemResponse(new IdempotencyKeyReused());
             }
-            return {
-              ...reservation.response,
-              headers: { ...reservation.response.headers, 'Idempotent-Replayed': 'true' },
-            };
+            const { response } = reservation;
+            return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
           }
         }
-        const response = await this.#sendInTransaction(tx, request, {
-          principal,
-          requestId: request.requestId,
-          now,
-        });
-        if (idempotencyKey !== undefined)
-          await storeResponse(tx, principal.id, idempotencyKey, response);
+        const response = await this.#sendInTransaction(tx, request, cause);
+        if (key !== undefined) await storeResponse(tx, cause.principal.id, key, response);
         return response;
       }),
     );
@@ -150,16 +167,25 @@ export class Engine {
     cause: Cause,
   ): Promise<StoredResponse> {
     const row = await lockWorkflow(tx, request.workflowId);
-    if (!row || !canSeeWorkflow(cause.principal, row))
+    if (!row || !(await canSeeWorkflow(tx, cause.principal, row))) {
       return problemResponse(new NotFound('workflow'));
+    }
     const result = await this.#step(tx, row, request.body, cause, request.ifMatch);
     if (!result.ok) return problemResponse(result.error);
-    const definition = definitionOf(result.row);
-    const snapshot = restore(definition, result.row);
+    // Children created by this event may have reported back and moved the row again: answer
+    // with what is stored now, not with the row as this step left it.
+    const current = (await findWorkflow(tx, row.id)) ?? result.row;
+    const definition = definitionOf(current);
     return {
       status: 200,
-      body: toWorkflowView(result.row, definition, snapshot, cause.now),
-      headers: { ETag: `"${result.row.version}"` },
+      body: toWorkflowView(
+        current,
+        definition,
+        restore(definition, current),
+        cause.now,
+        cause.principal,
+      ),
+      headers: { ETag: `"${current.version}"` },
     };
   }
 
@@ -182,22 +208,32 @@ export class Engine {
       await this.#recordRejection(tx, row, type ?? '(none)', payload, cause, error);
       return { ok: false, error };
     };
+    const { principal } = cause;
 
-    if (cause.principal.role === 'auditor')
+    if (principal.role === 'auditor')
       return refuse(new Forbidden('Auditors can read but not act.'));
     const spec = type === undefined ? undefined : definition.events[type];
     if (type === undefined || !spec) {
+      const known = Object.keys(definition.events).join(', ');
       return refuse(
         new ValidationFailed([
-          {
-            path: 'type',
-            message: `must be one of the ${definition.name} events: ${Object.keys(definition.events).join(', ')}`,
-          },
+          { path: 'type', message: `must be one of the ${definition.name} events: ${known}` },
         ]),
       );
     }
-    if (!spec.roles.includes(cause.principal.role)) {
-      return refuse(new Forbidden(`${type} may be sent by: ${spec.roles.join(', ')}.`));
+    if (!spec.roles.includes(principal.role) || spec.forbid?.(row.state, principal.role)) {
+      return refuse(
+        new Forbidden(
+          `${type} may be sent by: ${spec.roles.join(', ')}; not by this role in ${row.state}.`,
+        ),
+      );
+    }
+    if (
+      spec.ownProvider &&
+      principal.role === 'provider' &&
+      payload.providerId !== principal.providerId
+    ) {
+      return refuse(new Forbidden('A provider acts in its own name only.'));
     }
     if (ifMatch !== undefined && parseEtag(ifMatch) !== row.version) {
       return refuse(new VersionConflict(ifMatch, row.version));
@@ -207,18 +243,22 @@ export class Engine {
     }
     const parsed = spec.schema.safeParse(body);
     if (!parsed.success) return refuse(new ValidationFailed(zodFieldErrors(parsed.error)));
-    const event = parsed.data;
+    const facts = spec.facts
+      ? await loadFacts(tx, spec.facts, parsed.data, row, cause.now)
+      : undefined;
+    const event = facts ? { ...parsed.data, facts } : parsed.data;
+    const recorded = facts ? { ...payload, facts } : payload;
     const unmet = spec.refusals?.(snapshot.context as never, event as never) ?? [];
-    if (unmet.length > 0) return refuse(new RequirementUnmet(unmet));
+    if (unmet.length > 0) return refuse(refusalError(unmet));
 
-    const [next, actions] = transition(definition.machine, snapshot, event);
-    if (next === snapshot) {
+    if (!snapshot.can(event)) {
       // Every guard said no; the rules above should have named why, so say what can be sent.
       return refuse(new EventNotAllowed(row.state, type, nextEvents(definition, snapshot)));
     }
-    const updated = await this.#persist(tx, row, definition, next, type, payload, cause);
+    const [next, actions] = transition(definition.machine, snapshot, event);
+    const updated = await this.#persist(tx, row, definition, next, type, recorded, cause);
     await this.#runEffects(tx, updated, actions, cause);
-    await this.#reportIfFinished(tx, updated, definition, next, cause);
+    await this.#reportIfFinished(tx, updated, next, cause);
     return { ok: true, row: updated };
   }
 
@@ -241,6 +281,7 @@ export class Engine {
       history_length: history.seq,
       head_hash: history.hash,
       updated_at: cause.now,
+      provider_id: chosenProvider(next) ?? row.provider_id,
     };
     await updateWorkflow(tx, row, change);
     await appendHistory(tx, history);
@@ -256,7 +297,7 @@ export class Engine {
     cause: Cause,
     error: ProblemError,
   ): Promise<void> {
-    const reasons = error.extra.reasons;
+    const { reasons } = error.extra;
     const reason = {
       status: error.status,
       code: error.code,
@@ -356,47 +397,74 @@ export class Engine {
     await insertWorkflow(tx, row);
     await appendHistory(tx, history);
     await this.#runEffects(tx, row, actions, cause);
-    await this.#reportIfFinished(tx, row, definition, snapshot, cause);
+    await this.#reportIfFinished(tx, row, snapshot, cause);
     return row;
+  }
+
+  /** A child of `parent`, its input completed from the database (see `childInput`). */
+  async #createChild(
+    tx: Knex.Transaction,
+    parent: WorkflowRow,
+    machine: string,
+    customerId: string | null,
+    given: Record<string, unknown>,
+    cause: Cause,
+  ): Promise<WorkflowRow> {
+    const facts = await childInput(tx, machine, parent, customerId);
+    return this.#create(
+      tx,
+      {
+        machine,
+        input: { ...facts, ...given },
+        partnerId: parent.partner_id,
+        parentId: parent.id,
+        customerId,
+        providerId: parent.provider_id,
+        principal: cause.principal,
+        requestId: cause.requestId,
+      },
+      cause,
+    );
   }
 
   async #runEffects(
     tx: Knex.Transaction,
     row: WorkflowRow,
-    actions: ReadonlyArray<{ type: string; params?: unknown }>,
+    actions: readonly PlannedAction[],
     cause: Cause,
   ): Promise<void> {
     for (const action of actions) {
       switch (action.type) {
         case 'createChild': {
           const params = action.params as CreateChildParams;
-          await this.#create(
+          await this.#createChild(
             tx,
-            {
-              machine: params.machine,
-              input: {
-                ...(await this.#childFacts(tx, params.machine, row.partner_id)),
-                ...params.input,
-              },
-              partnerId: row.partner_id,
-              parentId: row.id,
-              customerId: params.customerId ?? null,
-              providerId: row.provider_id,
-              principal: cause.principal,
-              requestId: cause.requestId,
-            },
+            row,
+            params.machine,
+            params.customerId ?? null,
+            params.input,
             cause,
           );
           break;
         }
+        case 'createCustomerChildren':
+          await this.planCustomers(
+            tx,
+            row,
+            (action.params as CreateCustomerChildrenParams).machines,
+            cause,
+          );
+          break;
         case 'scheduleTimer': {
           const params = action.params as ScheduleTimerParams;
+          const due = dueAt(params.after, cause.now);
+          if (due === null) break;
           await insertTimer(tx, {
             id: newId('tmr'),
             workflow_id: row.id,
             key: params.key,
             event: params.event,
-            due_at: dueAt(params.after, cause.now),
+            due_at: due,
             created_at: cause.now,
           });
           break;
@@ -405,32 +473,79 @@ export class Engine {
           await deleteTimers(tx, row.id, (action.params as CancelTimerParams).key);
           break;
         case 'cancelChildren':
-          await this.#cancelChildren(tx, row.id, cause);
+          await this.#cancelAll(tx, await openChildren(tx, row.id), row.id, cause);
           break;
+        case 'cancelCustomerChildren': {
+          const { customerId } = action.params as CancelCustomerChildrenParams;
+          await this.#cancelAll(
+            tx,
+            await openCustomerChildren(tx, row.id, customerId),
+            row.id,
+            cause,
+          );
+          break;
+        }
+        case 'grantVisibility':
+          await grantViewer(
+            tx,
+            row.id,
+            (action.params as GrantVisibilityParams).providerId,
+            cause.now,
+          );
+          break;
+        case 'recordCustomerOutcome': {
+          const params = action.params as RecordCustomerOutcomeParams;
+          await recordOutcome(tx, {
+            workflowId: row.id,
+            customerId: params.customerId,
+            outcome: params.outcome,
+            reason: params.reason ?? null,
+            at: cause.now,
+          });
+          break;
+        }
       }
     }
   }
 
-  /** Facts a child needs that live outside its parent's context (the partner's profile). */
-  async #childFacts(
+  /**
+   * Creates the per-customer children of a transition for every direct-bill customer that has
+   * none yet, in the caller's transaction, then tells the transition how many it planned.
+   * Used when the transition starts migrating and when customers are imported afterwards.
+   */
+  async planCustomers(
     tx: Knex.Transaction,
-    machine: string,
-    partnerId: string,
-  ): Promise<Record<string, unknown>> {
-    if (machine !== 'enrollment') return {};
-    const partner = await findPartner(tx, partnerId);
-    if (!partner) throw new Error(`Partner ${partnerId} is missing`);
-    return {
-      profile: partner.profile,
-      plaRegion: partner.pla_region,
-      cspRegion: partner.csp_region,
-    };
+    transitionRow: WorkflowRow,
+    machines: readonly string[],
+    cause: Cause,
+  ): Promise<number> {
+    const customers = await customersToPlan(tx, transitionRow.partner_id, transitionRow.id);
+    for (const customer of customers) {
+      for (const machine of machines) {
+        await this.#createChild(tx, transitionRow, machine, customer.id, {}, cause);
+      }
+    }
+    const parent = await lockWorkflow(tx, transitionRow.id);
+    if (parent) {
+      await this.#step(
+        tx,
+        parent,
+        { type: 'CUSTOMERS_PLANNED', count: customers.length },
+        asSystem(cause),
+      );
+    }
+    return customers.length;
   }
 
   /** Cancelled children keep their last state; only their status and history say so. */
-  async #cancelChildren(tx: Knex.Transaction, parentId: string, cause: Cause): Promise<void> {
-    const system = { ...cause, principal: systemPrincipal };
-    for (const child of await openChildren(tx, parentId)) {
+  async #cancelAll(
+    tx: Knex.Transaction,
+    children: WorkflowRow[],
+    parentId: string,
+    cause: Cause,
+  ): Promise<void> {
+    const system = asSystem(cause);
+    for (const child of children) {
       const history = this.#historyRow(
         child,
         'PARENT_CANCELLED',
@@ -452,7 +567,7 @@ export class Engine {
       });
       await appendHistory(tx, history);
       await deleteTimers(tx, child.id);
-      await this.#cancelChildren(tx, child.id, cause);
+      await this.#cancelAll(tx, await openChildren(tx, child.id), child.id, cause);
     }
   }
 
@@ -460,7 +575,6 @@ export class Engine {
   async #reportIfFinished(
     tx: Knex.Transaction,
     row: WorkflowRow,
-    definition: WorkflowDefinition,
     snapshot: AnyMachineSnapshot,
     cause: Cause,
   ): Promise<void> {
@@ -470,13 +584,35 @@ export class Engine {
     const report: ChildDoneEvent = {
       type: 'CHILD_DONE',
       childId: row.id,
-      machine: definition.name,
+      machine: row.machine,
       customerId: row.customer_id,
       state: row.state,
       status: row.status === 'done' ? 'done' : 'cancelled',
+      siblings: row.customer_id ? await latestChildren(tx, parent.id, row.customer_id) : {},
       ...(snapshot.output === undefined ? {} : { output: snapshot.output as unknown }),
     };
-    await this.#step(tx, parent, report, { ...cause, principal: systemPrincipal });
+    await this.#step(tx, parent, report, asSystem(cause));
+  }
+
+  /** Customers imported into a partner whose transition is already migrating get their children now. */
+  async planImportedCustomers(
+    tx: Knex.Transaction,
+    partnerId: string,
+    principal: Principal,
+    requestId: string,
+  ): Promise<void> {
+    const open = await tx<WorkflowRow>('workflows')
+      .where({
+        partner_id: partnerId,
+        machine: 'transition',
+        status: 'active',
+        state: 'migratingCustomers',
+      })
+      .forUpdate()
+      .first();
+    if (!open) return;
+    const cause = { principal, requestId, now: this.#clock.now() };
+    await this.planCustomers(tx, open, ['resellerRelationship', 'mcaReacceptance'], cause);
   }
 
   /**
@@ -486,7 +622,7 @@ export class Engine {
   async fireDueTimers(): Promise<number> {
     let fired = 0;
     for (;;) {
-      const done = await withTransactionRetry(() =>
+      const claimed = await withTransactionRetry(() =>
         this.#db.transaction(async (tx) => {
           const now = this.#clock.now();
           const timer = await claimDueTimer(tx, now);
@@ -502,10 +638,27 @@ export class Engine {
           return true;
         }),
       );
-      if (!done) return fired;
+      if (!claimed) return fired;
       fired += 1;
     }
   }
+}
+
+function asSystem(cause: Cause): Cause {
+  return { ...cause, principal: systemPrincipal };
+}
+
+function chosenProvider(snapshot: AnyMachineSnapshot): string | null {
+  const chosen = (snapshot.context as { providerId?: unknown } | undefined)?.providerId;
+  return typeof chosen === 'string' && chosen !== '' ? chosen : null;
+}
+
+function refusalError(refusals: Refusal[]): RequirementUnmet {
+  const details = Object.assign(
+    {},
+    ...refusals.map((r) => (typeof r === 'string' ? {} : r.details)),
+  ) as Record<string, unknown>;
+  return new RequirementUnmet(refusals.map(refusalCode), undefined, details);
 }
 
 export function definitionOf(

@@ -14,7 +14,10 @@ export function addBusinessDays(from: Date, days: number): Date {
   return new Date(at);
 }
 
-export function dueAt(delay: Delay, now: Date): Date {
+/** When a delay started now falls due, or null for a delay that names no time. */
+export function dueAt(delay: Delay, now: Date): Date | null {
+  if (delay.at !== undefined) return new Date(delay.at);
+  if (!delay.businessDays && !delay.days) return null;
   let due = now;
   if (delay.businessDays) due = addBusinessDays(due, delay.businessDays);
   if (delay.days) due = new Date(due.getTime() + delay.days * dayMs);

@@ -1,6 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { WorkflowDefinition } from '../../machines/common.ts';
+import type { Principal } from '../auth/principal.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
+import { withholdsBillTo, withoutBillTo } from './redaction.ts';
 import { nextEvents, type NextEvent } from './introspection.ts';
 
 /** A workflow as the API shows it (SPEC §3 "A workflow"). */
@@ -29,7 +31,11 @@ export function toWorkflowView(
   definition: WorkflowDefinition,
   snapshot: AnyMachineSnapshot,
   now: Date,
+  viewer: Principal,
 ): WorkflowView {
+  const context: unknown = withholdsBillTo(viewer, snapshot.context)
+    ? withoutBillTo(snapshot.context)
+    : snapshot.context;
   const view: WorkflowView = {
     id: row.id,
     machine: row.machine,
@@ -39,7 +45,7 @@ export function toWorkflowView(
     state: row.state,
     stateValue: snapshot.value,
     status: row.status,
-    context: snapshot.context,
+    context,
     nextEvents: row.status === 'active' ? nextEvents(definition, snapshot) : [],
     flags:
       row.status === 'active' ? (definition.flags?.(snapshot.context as never, now) ?? []) : [],

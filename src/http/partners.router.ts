@@ -15,6 +15,7 @@ import {
   type CustomerRow,
   type SubscriptionRow,
 } from '../store/customers.ts';
+import type { Engine } from '../engine/engine.ts';
 import type { Database } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import {
@@ -40,11 +41,12 @@ import { parseBody, parseWith } from './validate.ts';
 
 interface Deps {
   db: Database;
+  engine: Engine;
   catalog: ApiCatalog;
   now: () => Date;
 }
 
-export function createPartnerRouter({ db, catalog, now }: Deps): Router {
+export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router {
   const router = Router();
 
   catalog.add({
@@ -189,6 +191,8 @@ export function createPartnerRouter({ db, catalog, now }: Deps): Router {
         }
         throw error;
       }
+      // A transition already migrating customers takes the new ones in, in this transaction.
+      await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
       return customers.map((c) =>
         toCustomer(
           c,

@@ -19,6 +19,8 @@ import {
   type WorkflowRow,
 } from '../store/workflows.ts';
 import { canSeeWorkflow } from '../auth/scope.ts';
+import type { Principal } from '../auth/principal.ts';
+import { withholdsBillTo, withoutBillTo } from '../engine/redaction.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { ApiCatalog } from './openapi.ts';
 import {
@@ -40,13 +42,13 @@ interface Deps {
 
 export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   const router = Router();
-  const view = (row: WorkflowRow) => {
+  const view = (row: WorkflowRow, principal: Principal) => {
     const definition = definitionOf(row);
-    return toWorkflowView(row, definition, restore(definition, row), engine.now());
+    return toWorkflowView(row, definition, restore(definition, row), engine.now(), principal);
   };
-  const visible = async (id: string, principal: ReturnType<typeof principalOf>) => {
+  const visible = async (id: string, principal: Principal) => {
     const row = await findWorkflow(db, id);
-    if (!row || !canSeeWorkflow(principal, row)) throw new NotFound('workflow');
+    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
     return row;
   };
 
@@ -95,7 +97,7 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
       .status(201)
       .location(`/v1/workflows/${created.id}`)
       .set('ETag', `"${created.version}"`)
-      .json(view(created));
+      .json(view(created, principal));
   });
 
   catalog.add({
@@ -115,7 +117,7 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     res.json({
-      items: shown.map(view),
+      items: shown.map((row) => view(row, principal)),
       nextCursor:
         rows.length > query.limit && last?.seq !== undefined
           ? encodeCursor({ seq: Number(last.seq) })
@@ -132,8 +134,9 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     errors: [401, 404],
   });
   router.get('/v1/workflows/:id', async (req, res) => {
-    const row = await visible(req.params.id, principalOf(req));
-    res.set('ETag', `"${row.version}"`).json(view(row));
+    const principal = principalOf(req);
+    const row = await visible(req.params.id, principal);
+    res.set('ETag', `"${row.version}"`).json(view(row, principal));
   });
 
   catalog.add({
@@ -184,14 +187,18 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     errors: [401, 404, 422],
   });
   router.get('/v1/workflows/:id/history', async (req, res) => {
-    const row = await visible(req.params.id, principalOf(req));
+    const principal = principalOf(req);
+    const row = await visible(req.params.id, principal);
+    const withhold = withholdsBillTo(principal, restore(definitionOf(row), row).context);
     const query = parseWith(historyQuery, req.query);
     const after = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
     const rows = await listHistory(db, row.id, after?.seq ?? 0, query.limit + 1);
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     res.json({
-      items: shown.map(toHistoryEntry),
+      items: shown.map((h) =>
+        toHistoryEntry(withhold ? { ...h, payload: withoutBillTo(h.payload) } : h),
+      ),
       nextCursor: rows.length > query.limit && last ? encodeCursor({ seq: last.seq }) : null,
     });
   });

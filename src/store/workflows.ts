@@ -42,7 +42,8 @@ export async function lockWorkflow(
 export type WorkflowChange = Pick<
   WorkflowRow,
   'snapshot' | 'state' | 'status' | 'version' | 'history_length' | 'head_hash' | 'updated_at'
->;
+> &
+  Partial<Pick<WorkflowRow, 'provider_id'>>;
 
 /**
  * Compare-and-set on the version and history length read under the lock. Zero rows means
@@ -121,9 +122,23 @@ export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): 
     case 'global_admin':
       q.where('workflows.partner_id', principal.partnerId ?? '');
       return;
-    case 'provider':
-      q.where('workflows.provider_id', principal.providerId ?? '');
+    case 'provider': {
+      const providerId = principal.providerId ?? '';
+      q.where(
+        (w) =>
+          void w
+            .where('workflows.provider_id', providerId)
+            .orWhereIn(
+              'workflows.id',
+              (v) =>
+                void v
+                  .select('workflow_id')
+                  .from('workflow_viewers')
+                  .where('provider_id', providerId),
+            ),
+      );
       return;
+    }
     case 'customer':
       q.whereRaw('false');
       return;
