@@ -21,6 +21,7 @@ import {
 } from './transition.events.ts';
 import {
   acceptInvitationRefusals,
+  answerRefusals,
   excludeRefusals,
   partnershipRefusals,
   readyForTransfer,
@@ -91,6 +92,9 @@ export const transitionMachine = setup({
     enrollmentWithdrawn: isChild('enrollment', 'withdrawn'),
     partnershipAllowed: ({ event }) =>
       event.type === 'PARTNERSHIP_REQUESTED' && partnershipRefusals(event.facts).length === 0,
+    partnershipAsked: ({ context, event }) =>
+      (event.type === 'PROVIDER_INVITATION_SENT' || event.type === 'PROVIDER_DECLINED') &&
+      answerRefusals(context.partnerships, event.providerId).length === 0,
     invitationReceived: ({ context, event }) =>
       event.type === 'PROVIDER_INVITATION_ACCEPTED' &&
       acceptInvitationRefusals(context.partnerships, event.providerId).length === 0,
@@ -252,12 +256,14 @@ export const transitionMachine = setup({
           ],
         },
         PROVIDER_INVITATION_SENT: {
+          guard: 'partnershipAsked',
           actions: assign({
             partnerships: ({ context, event }) =>
               withPartnership(context, event.providerId, 'invited'),
           }),
         },
         PROVIDER_DECLINED: {
+          guard: 'partnershipAsked',
           actions: assign({
             partnerships: ({ context, event }) =>
               withPartnership(context, event.providerId, 'declined'),
@@ -431,12 +437,16 @@ export const transitionDefinition: WorkflowDefinition = {
       roles: ['provider'],
       schema: providerInvitationSent,
       ownProvider: true,
+      refusals: (context: TransitionContext, event: { providerId: string }) =>
+        answerRefusals(context.partnerships, event.providerId),
     },
     PROVIDER_DECLINED: {
       description: 'The provider declined the partnership.',
       roles: ['provider'],
       schema: providerDeclined,
       ownProvider: true,
+      refusals: (context: TransitionContext, event: { providerId: string }) =>
+        answerRefusals(context.partnerships, event.providerId),
     },
     PROVIDER_INVITATION_ACCEPTED: {
       description:

@@ -9,6 +9,14 @@ export function partnershipRefusals(facts: EventFacts | undefined): Refusal[] {
   return [];
 }
 
+/** A provider answers only a partnership the partner asked it for. */
+export function answerRefusals(
+  partnerships: Readonly<Record<string, PartnershipStatus>>,
+  providerId: string,
+): Refusal[] {
+  return partnerships[providerId] === undefined ? ['partnership_not_requested'] : [];
+}
+
 export function acceptInvitationRefusals(
   partnerships: Readonly<Record<string, PartnershipStatus>>,
   providerId: string,
