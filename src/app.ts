@@ -6,6 +6,7 @@ import { authenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { createAuditRouter } from './http/audit.router.ts';
 import { createConsentStatementRouter } from './http/consent-statements.router.ts';
 import { createMachineRouter } from './http/machines.router.ts';
 import { createMetaRouter } from './http/meta.router.ts';
@@ -60,6 +61,7 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));
   app.use(createConsentStatementRouter({ catalog }));
+  app.use(createAuditRouter({ db, catalog, now }));
   app.use(createWorkflowRouter({ db, engine, catalog }));
   app.use(createMachineRouter({ catalog }));
 

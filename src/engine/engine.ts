@@ -648,7 +648,8 @@ function asSystem(cause: Cause): Cause {
   return { ...cause, principal: systemPrincipal };
 }
 
-function chosenProvider(snapshot: AnyMachineSnapshot): string | null {
+/** The provider a workflow's context names: it decides which provider may read the workflow. */
+export function chosenProvider(snapshot: AnyMachineSnapshot): string | null {
   const chosen = (snapshot.context as { providerId?: unknown } | undefined)?.providerId;
   return typeof chosen === 'string' && chosen !== '' ? chosen : null;
 }
@@ -692,7 +693,8 @@ export function restore(
   );
 }
 
-function statusOf(snapshot: AnyMachineSnapshot): WorkflowStatus {
+/** `done` in every final state but the two that mean the work was called off. */
+export function statusOf(snapshot: AnyMachineSnapshot): WorkflowStatus {
   if (snapshot.status === 'active') return 'active';
   const state = contractState(snapshot);
   return state === 'cancelled' || state === 'withdrawn' ? 'cancelled' : 'done';

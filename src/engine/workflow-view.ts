@@ -32,10 +32,9 @@ export function toWorkflowView(
   snapshot: AnyMachineSnapshot,
   now: Date,
   viewer: Principal,
+  withholdBillTo = withholdsBillTo(viewer, snapshot.context),
 ): WorkflowView {
-  const context: unknown = withholdsBillTo(viewer, snapshot.context)
-    ? withoutBillTo(snapshot.context)
-    : snapshot.context;
+  const context: unknown = withholdBillTo ? withoutBillTo(snapshot.context) : snapshot.context;
   const view: WorkflowView = {
     id: row.id,
     machine: row.machine,

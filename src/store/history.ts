@@ -38,3 +38,68 @@ export async function listHistory(
     .orderBy('seq')
     .limit(limit);
 }
+
+/** One history row of a workflow, by its sequence number. */
+export async function findHistoryRow(
+  db: Knex,
+  workflowId: string,
+  seq: number,
+): Promise<HistoryRow | undefined> {
+  return db<HistoryRow>('history').where({ workflow_id: workflowId, seq }).first();
+}
+
+/** A workflow's history in pages of `size`, so a long one is never held in memory at once. */
+export async function* historyPages(
+  db: Knex,
+  workflowId: string,
+  size = 1000,
+  untilSeq = Infinity,
+): AsyncGenerator<HistoryRow[]> {
+  let after = 0;
+  for (;;) {
+    const q = db<HistoryRow>('history')
+      .where('workflow_id', workflowId)
+      .andWhere('seq', '>', after);
+    if (Number.isFinite(untilSeq)) q.andWhere('seq', '<=', untilSeq);
+    const rows = await q.orderBy('seq').limit(size);
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.seq;
+    if (rows.length < size) return;
+  }
+}
+
+export interface ExportFilter {
+  partnerId?: string | undefined;
+  machine?: string | undefined;
+  actorId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+}
+
+export type ExportRow = HistoryRow & { position: number; machine: string; partner_id: string };
+
+/** History across workflows in append order, page by page (keyset on `position`). */
+export async function* exportPages(
+  db: Knex,
+  filter: ExportFilter,
+  size = 1000,
+): AsyncGenerator<ExportRow[]> {
+  let after = 0;
+  for (;;) {
+    const q = db('history')
+      .join('workflows', 'workflows.id', 'history.workflow_id')
+      .select('history.*', 'workflows.machine', 'workflows.partner_id')
+      .where('history.position', '>', after);
+    if (filter.partnerId) q.andWhere('workflows.partner_id', filter.partnerId);
+    if (filter.machine) q.andWhere('workflows.machine', filter.machine);
+    if (filter.actorId) q.andWhere('history.actor_id', filter.actorId);
+    if (filter.from) q.andWhere('history.at', '>=', filter.from);
+    if (filter.to) q.andWhere('history.at', '<', filter.to);
+    const rows = (await q.orderBy('history.position').limit(size)) as ExportRow[];
+    if (rows.length === 0) return;
+    yield rows;
+    after = Number(rows[rows.length - 1]!.position);
+    if (rows.length < size) return;
+  }
+}

@@ -1,0 +1,303 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { principalOf, requireRole } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { canSeeWorkflow } from '../auth/scope.ts';
+import { digestOf, replayTo, verifyChain, type DigestEntry } from '../engine/audit.ts';
+import { definitionOf } from '../engine/engine.ts';
+import { chosenProvider, restore } from '../engine/engine.ts';
+import { withholdsBillTo } from '../engine/redaction.ts';
+import { toWorkflowView } from '../engine/workflow-view.ts';
+import { Forbidden, NotFound } from '../errors.ts';
+import type { Database } from '../store/database.ts';
+import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
+import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
+import type { ApiCatalog } from './openapi.ts';
+import { workflow } from './schemas.ts';
+import { parseBody, parseWith } from './validate.ts';
+
+const auditRoles = ['auditor', 'admin'] as const;
+
+const verdict = z.object({
+  valid: z.boolean(),
+  checked: z.number().int(),
+  firstBrokenSeq: z.number().int().optional(),
+});
+const digestEntry = z.strictObject({
+  id: z.string(),
+  length: z.number().int().min(1),
+  headHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+const digest = z.strictObject({
+  generatedAt: z.string(),
+  partnerId: z.string().nullable(),
+  workflows: z.array(digestEntry).max(1_000_000),
+  digest: z.string(),
+});
+const digestQuery = z.strictObject({ partnerId: z.string().optional() });
+const exportQuery = z.strictObject({
+  partnerId: z.string().optional(),
+  machine: z.string().optional(),
+  actor: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const csvColumns = [
+  'position',
+  'workflowId',
+  'machine',
+  'partnerId',
+  'seq',
+  'type',
+  'outcome',
+  'from',
+  'to',
+  'actorId',
+  'actorName',
+  'actorRole',
+  'requestId',
+  'at',
+  'payload',
+  'reason',
+  'prevHash',
+  'hash',
+] as const;
+
+interface Deps {
+  db: Database;
+  catalog: ApiCatalog;
+  now: () => Date;
+}
+
+/** What auditors need: chain verification, anchoring digests, time travel and exports. */
+export function createAuditRouter({ db, catalog, now }: Deps): Router {
+  const router = Router();
+  const visible = async (id: string, principal: Principal): Promise<WorkflowRow> => {
+    const row = await findWorkflow(db, id);
+    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
+    return row;
+  };
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id/history/verify',
+    summary: "Recomputes the workflow's hash chain and names the first broken row",
+    roles: 'auditor, admin',
+    response: { status: 200, schema: verdict },
+    errors: [401, 403, 404],
+  });
+  router.get('/v1/workflows/:id/history/verify', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await visible(req.params.id, principal);
+    requireRole(req, auditRoles);
+    res.json(await verifyChain(db, row));
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id/history/:seq/state',
+    summary: 'The workflow as it was right after history row seq, rebuilt by replay',
+    roles: 'whoever may read the workflow history',
+    response: { status: 200, schema: workflow },
+    errors: [401, 404, 422],
+  });
+  router.get('/v1/workflows/:id/history/:seq/state', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await visible(req.params.id, principal);
+    const seq = parseWith(z.coerce.number().int().min(1), req.params.seq);
+    const replayed = (await findHistoryRow(db, row.id, seq))
+      ? await replayTo(db, row, seq)
+      : undefined;
+    if (!replayed) throw new NotFound('history row');
+    const then: WorkflowRow = {
+      ...row,
+      state: replayed.state,
+      status: replayed.status,
+      version: replayed.version,
+      updated_at: replayed.at,
+      provider_id: chosenProvider(replayed.snapshot),
+    };
+    // Bill-to information once handed over stays visible, in past states too.
+    const withhold = withholdsBillTo(principal, restore(definitionOf(row), row).context);
+    res.json(
+      toWorkflowView(then, definitionOf(row), replayed.snapshot, replayed.at, principal, withhold),
+    );
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/audit/digest',
+    summary: "Every workflow's head hash and length, and one digest over them all",
+    roles: 'auditor, admin',
+    query: digestQuery,
+    response: { status: 200, schema: digest },
+    errors: [401, 403, 422],
+  });
+  router.get('/v1/audit/digest', async (req, res) => {
+    requireRole(req, auditRoles);
+    const query = parseWith(digestQuery, req.query);
+    const q = db<WorkflowRow>('workflows')
+      .select('id', 'history_length', 'head_hash')
+      .orderBy('seq');
+    if (query.partnerId) q.where('partner_id', query.partnerId);
+    const entries: DigestEntry[] = (await q).map((w) => ({
+      id: w.id,
+      length: w.history_length,
+      headHash: w.head_hash,
+    }));
+    res.json({
+      generatedAt: now().toISOString(),
+      partnerId: query.partnerId ?? null,
+      workflows: entries,
+      digest: digestOf(entries),
+    });
+  });
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/audit/digest/verify',
+    summary: 'Whether today’s history extends a saved digest; names the workflows that diverge',
+    roles: 'auditor, admin',
+    body: digest,
+    response: {
+      status: 200,
+      schema: z.object({
+        valid: z.boolean(),
+        checked: z.number().int(),
+        digestIntact: z.boolean(),
+        diverged: z.array(z.object({ id: z.string(), reason: z.string() })),
+      }),
+    },
+    errors: [400, 401, 403, 422],
+  });
+  router.post('/v1/audit/digest/verify', async (req, res) => {
+    requireRole(req, auditRoles);
+    const saved = parseBody(digest, req.body);
+    const digestIntact = digestOf(saved.workflows) === saved.digest;
+    const diverged: Array<{ id: string; reason: string }> = [];
+    for (const entry of saved.workflows) {
+      const reason = await divergence(db, entry);
+      if (reason) diverged.push({ id: entry.id, reason });
+    }
+    res.json({
+      valid: digestIntact && diverged.length === 0,
+      checked: saved.workflows.length,
+      digestIntact,
+      diverged,
+    });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/audit/events',
+    summary: 'History across workflows, in append order, as NDJSON or CSV (Accept)',
+    roles: "auditor, admin; a partner's manager or global_admin for their own partner",
+    query: exportQuery,
+    errors: [401, 403, 404, 422],
+  });
+  router.get('/v1/audit/events', async (req, res) => {
+    const principal = principalOf(req);
+    const query = parseWith(exportQuery, req.query);
+    let partnerId = query.partnerId;
+    if (principal.role === 'manager' || principal.role === 'global_admin') {
+      if (partnerId !== undefined && partnerId !== principal.partnerId)
+        throw new NotFound('partner');
+      partnerId = principal.partnerId ?? '';
+    } else if (principal.role !== 'auditor' && principal.role !== 'admin') {
+      throw new Forbidden();
+    }
+    const csv =
+      req.accepts(['application/x-ndjson', 'application/json', 'text/csv']) === 'text/csv';
+    res.status(200).type(csv ? 'text/csv' : 'application/x-ndjson');
+    if (csv) await write(res, `${csvColumns.join(',')}\n`);
+    const pages = exportPages(db, {
+      partnerId,
+      machine: query.machine,
+      actorId: query.actor,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    });
+    for await (const page of pages) {
+      await write(
+        res,
+        page.map((row) => (csv ? csvLine(row) : `${JSON.stringify(exportEntry(row))}\n`)).join(''),
+      );
+    }
+    res.end();
+  });
+
+  return router;
+}
+
+async function divergence(db: Database, entry: DigestEntry): Promise<string | null> {
+  const current = await findWorkflow(db, entry.id);
+  if (!current) return 'workflow_missing';
+  const row = await findHistoryRow(db, entry.id, entry.length);
+  if (!row) return 'history_shorter';
+  if (row.hash !== entry.headHash) return 'head_hash_differs';
+  const chain = await verifyChain(db, current);
+  if (!chain.valid && (chain.firstBrokenSeq ?? 0) <= entry.length) return 'chain_broken';
+  return null;
+}
+
+/** Writes and waits for the socket to drain, so a large export never piles up in memory. */
+function write(res: Response, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.write(chunk)) resolve();
+    else {
+      res.once('drain', resolve);
+      res.once('error', reject);
+    }
+  });
+}
+
+function exportEntry(row: ExportRow) {
+  return {
+    position: Number(row.position),
+    workflowId: row.workflow_id,
+    machine: row.machine,
+    partnerId: row.partner_id,
+    seq: row.seq,
+    type: row.type,
+    outcome: row.outcome,
+    from: row.from_state,
+    to: row.to_state,
+    actor: { id: row.actor_id, name: row.actor_name, role: row.actor_role },
+    requestId: row.request_id,
+    at: row.at.toISOString(),
+    payload: row.payload,
+    reason: row.reason,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function csvLine(row: ExportRow): string {
+  const e = exportEntry(row);
+  const values = [
+    e.position,
+    e.workflowId,
+    e.machine,
+    e.partnerId,
+    e.seq,
+    e.type,
+    e.outcome,
+    e.from ?? '',
+    e.to,
+    e.actor.id,
+    e.actor.name,
+    e.actor.role,
+    e.requestId ?? '',
+    e.at,
+    JSON.stringify(e.payload),
+    e.reason === null ? '' : JSON.stringify(e.reason),
+    e.prevHash,
+    e.hash,
+  ];
+  return `${values.map((v) => csvField(String(v))).join(',')}\n`;
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
