@@ -93,6 +93,17 @@ export interface RecordCustomerOutcomeParams {
 export interface CancelCustomerChildrenParams {
   customerId: string;
 }
+/** A consent decision to keep on the record of consents, with the evidence the event carries. */
+export interface RecordConsentParams {
+  decision: 'granted' | 'declined' | 'revoked';
+  customerId: string;
+  providerId: string;
+  grantedBy?: { name: string; email: string };
+  method?: string;
+  statementVersion?: string;
+  evidenceRef?: string;
+  reason?: string;
+}
 export interface ScheduleTimerParams {
   key: string;
   event: { type: string } & Record<string, unknown>;
@@ -111,6 +122,7 @@ export const effectActions = {
   grantVisibility: (_: unknown, _params: GrantVisibilityParams) => {},
   recordCustomerOutcome: (_: unknown, _params: RecordCustomerOutcomeParams) => {},
   cancelCustomerChildren: (_: unknown, _params: CancelCustomerChildrenParams) => {},
+  recordConsent: (_: unknown, _params: RecordConsentParams) => {},
 };
 
 /** An unmet rule: its code, with details (such as the offending ids) for the problem body. */

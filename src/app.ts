@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import type { Logger } from 'pino';
+import { stdSerializers, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { createAuditRouter } from './http/audit.router.ts';
+import { createConsentLinkRouter } from './http/consent-links.router.ts';
 import { createConsentStatementRouter } from './http/consent-statements.router.ts';
 import { createMachineRouter } from './http/machines.router.ts';
 import { createMetaRouter } from './http/meta.router.ts';
@@ -22,7 +23,8 @@ export interface AppDeps {
   db: Database;
   engine: Engine;
   logger: Logger;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN'> &
+    Partial<Pick<Config, 'PUBLIC_URL'>>;
 }
 
 /** The HTTP application, without listening: tests drive it with supertest. */
@@ -45,6 +47,13 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
       logger,
       genReqId: (req) => (req as express.Request).requestId,
       quietReqLogger: true,
+      serializers: {
+        // A consent link's token is a credential: it never reaches the log.
+        req: stdSerializers.wrapRequestSerializer((req) => {
+          req.url = req.url.replace(/\/consent\/[^/?#]+/, '/consent/[redacted]');
+          return req;
+        }),
+      },
     }),
   );
   app.use(
@@ -55,13 +64,14 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
   );
 
   app.use(createMetaRouter({ db, catalog }));
-  app.use('/v1', rateLimit(config.RATE_LIMIT_PER_MIN));
+  app.use(['/v1', '/consent'], rateLimit(config.RATE_LIMIT_PER_MIN));
   app.use('/v1', authenticate(db));
   app.use(createPrincipalRouter({ db, catalog, now }));
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));
   app.use(createConsentStatementRouter({ catalog }));
   app.use(createAuditRouter({ db, catalog, now }));
+  app.use(createConsentLinkRouter({ db, engine, catalog, publicUrl: config.PUBLIC_URL }));
   app.use(createWorkflowRouter({ db, engine, catalog }));
   app.use(createMachineRouter({ catalog }));
 

@@ -16,6 +16,8 @@ const configSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TIMER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** Base URL of consent links; by default the address the request came to. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

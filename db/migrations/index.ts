@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as initialSchema from './20261122190000_initial_schema.ts';
 import * as customerMoves from './20261122200000_customer_moves.ts';
 import * as appendOnlyHistory from './20261122210000_append_only_history.ts';
+import * as consents from './20261122220000_consents.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -16,6 +17,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122190000_initial_schema', initialSchema],
   ['20261122200000_customer_moves', customerMoves],
   ['20261122210000_append_only_history', appendOnlyHistory],
+  ['20261122220000_consents', consents],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -100,16 +100,41 @@ export const resellerRelationshipMachine = setup({
         CONSENT_GRANTED: {
           target: 'billToSharing',
           guard: 'knownStatement',
-          actions: assign({
-            consent: ({ event }) => {
-              const { type: _type, ...consent } = event;
-              return consent;
+          actions: [
+            assign({
+              consent: ({ event }) => {
+                const { type: _type, ...consent } = event;
+                return consent;
+              },
+            }),
+            {
+              type: 'recordConsent',
+              params: ({ context, event }) => ({
+                decision: 'granted' as const,
+                customerId: context.customerId,
+                providerId: context.providerId,
+                grantedBy: event.grantedBy,
+                method: event.method,
+                statementVersion: event.statementVersion,
+                ...(event.evidenceRef === undefined ? {} : { evidenceRef: event.evidenceRef }),
+              }),
             },
-          }),
+          ],
         },
         CONSENT_DECLINED: {
           target: 'declined',
-          actions: assign({ declineReason: ({ event }) => event.reason }),
+          actions: [
+            assign({ declineReason: ({ event }) => event.reason }),
+            {
+              type: 'recordConsent',
+              params: ({ context, event }) => ({
+                decision: 'declined' as const,
+                customerId: context.customerId,
+                providerId: context.providerId,
+                reason: event.reason,
+              }),
+            },
+          ],
         },
       },
     },
@@ -123,7 +148,18 @@ export const resellerRelationshipMachine = setup({
         },
         CONSENT_REVOKED: {
           target: 'awaitingConsent',
-          actions: assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
+          actions: [
+            assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
+            {
+              type: 'recordConsent',
+              params: ({ context, event }) => ({
+                decision: 'revoked' as const,
+                customerId: context.customerId,
+                providerId: context.providerId,
+                reason: event.reason,
+              }),
+            },
+          ],
         },
       },
     },
@@ -133,7 +169,18 @@ export const resellerRelationshipMachine = setup({
         RELATIONSHIP_ACCEPTED: { target: 'established' },
         CONSENT_REVOKED: {
           target: 'awaitingConsent',
-          actions: assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
+          actions: [
+            assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
+            {
+              type: 'recordConsent',
+              params: ({ context, event }) => ({
+                decision: 'revoked' as const,
+                customerId: context.customerId,
+                providerId: context.providerId,
+                reason: event.reason,
+              }),
+            },
+          ],
         },
       },
     },

@@ -99,10 +99,9 @@ function apply(
   if (row.type === 'PARENT_CANCELLED') {
     return { ...before, status: 'cancelled', version: before.version + 1, at: row.at };
   }
-  const [snapshot] = transition(definition.machine, before.snapshot, {
-    ...row.payload,
-    type: row.type,
-  });
+  // Evidence of a consent link is recorded beside the event; the machine never saw it.
+  const { evidence: _evidence, ...event } = row.payload;
+  const [snapshot] = transition(definition.machine, before.snapshot, { ...event, type: row.type });
   return {
     snapshot,
     status: statusOf(snapshot),

@@ -8,12 +8,14 @@ import {
   type CreateChildParams,
   type CreateCustomerChildrenParams,
   type GrantVisibilityParams,
+  type RecordConsentParams,
   type RecordCustomerOutcomeParams,
   type Refusal,
   type ScheduleTimerParams,
   type WorkflowDefinition,
 } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
+import { consentStatements } from '../../machines/reseller-relationship/consent-statements.ts';
 import { systemPrincipal, type Principal } from '../auth/principal.ts';
 import { canSeeWorkflow } from '../auth/scope.ts';
 import {
@@ -28,6 +30,12 @@ import {
 } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../store/database.ts';
+import {
+  findConsentRequest,
+  insertConsent,
+  markConsentRequestUsed,
+  revokeConsent,
+} from '../store/consents.ts';
 import { appendHistory, type HistoryRow } from '../store/history.ts';
 import { reserveKey, storeResponse, type StoredResponse } from '../store/idempotency.ts';
 import {
@@ -50,7 +58,7 @@ import {
 import { childInput } from './child-inputs.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
-import { chainHash, genesisHash } from './hash.ts';
+import { chainHash, genesisHash, sha256Hex } from './hash.ts';
 import { acceptedEventTypes, contractState, nextEvents } from './introspection.ts';
 import { withTransactionRetry } from './retry.ts';
 import { dueAt } from './time.ts';
@@ -89,7 +97,31 @@ interface Cause {
   principal: Principal;
   requestId: string | null;
   now: Date;
+  /** Where an answer given through a consent link came from. */
+  evidence?: LinkEvidence;
 }
+
+export interface LinkEvidence {
+  consentRequestId: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface LinkAnswer {
+  tokenHash: string;
+  body: Record<string, unknown> & { type: string };
+  /** Who answered, as they gave their name on the page. */
+  name: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type LinkOutcome =
+  | { kind: 'unknown' }
+  | { kind: 'used'; answer: string | null }
+  | { kind: 'expired' }
+  | { kind: 'refused'; error: ProblemError }
+  | { kind: 'applied'; workflowId: string };
 
 type StepResult = { ok: true; row: WorkflowRow } | { ok: false; error: ProblemError };
 
@@ -247,7 +279,11 @@ export class Engine {
       ? await loadFacts(tx, spec.facts, parsed.data, row, cause.now)
       : undefined;
     const event = facts ? { ...parsed.data, facts } : parsed.data;
-    const recorded = facts ? { ...payload, facts } : payload;
+    const recorded = {
+      ...payload,
+      ...(facts ? { facts } : {}),
+      ...(cause.evidence ? { evidence: cause.evidence } : {}),
+    };
     const unmet = spec.refusals?.(snapshot.context as never, event as never) ?? [];
     if (unmet.length > 0) return refuse(refusalError(unmet));
 
@@ -493,6 +529,9 @@ export class Engine {
             cause.now,
           );
           break;
+        case 'recordConsent':
+          await this.#recordConsent(tx, row, action.params as RecordConsentParams, cause);
+          break;
         case 'recordCustomerOutcome': {
           const params = action.params as RecordCustomerOutcomeParams;
           await recordOutcome(tx, {
@@ -506,6 +545,90 @@ export class Engine {
         }
       }
     }
+  }
+
+  async #recordConsent(
+    tx: Knex.Transaction,
+    row: WorkflowRow,
+    params: RecordConsentParams,
+    cause: Cause,
+  ): Promise<void> {
+    const recordedBy = cause.principal.id;
+    if (params.decision === 'revoked') {
+      await revokeConsent(tx, row.id, {
+        revoked_at: cause.now,
+        revoked_by: recordedBy,
+        revocation_reason: params.reason ?? '',
+      });
+      return;
+    }
+    const statement =
+      params.statementVersion === undefined
+        ? undefined
+        : consentStatements[params.statementVersion];
+    await insertConsent(tx, {
+      id: newId('cns'),
+      partner_id: row.partner_id,
+      customer_id: params.customerId,
+      provider_id: params.providerId || null,
+      workflow_id: row.id,
+      scope: ['reseller_relationship_extension', 'bill_to_information_sharing'],
+      decision: params.decision,
+      statement_version: params.statementVersion ?? null,
+      statement_hash: statement === undefined ? null : sha256Hex(statement),
+      granted_by_name: params.grantedBy?.name ?? null,
+      granted_by_email: params.grantedBy?.email ?? null,
+      method: params.method ?? (cause.evidence ? 'customer_link' : null),
+      evidence_ref: params.evidenceRef ?? cause.evidence?.consentRequestId ?? null,
+      ip: cause.evidence?.ip ?? null,
+      user_agent: cause.evidence?.userAgent ?? null,
+      recorded_by: recordedBy,
+      reason: params.reason ?? null,
+      decided_at: cause.now,
+      revoked_at: null,
+      revoked_by: null,
+      revocation_reason: null,
+    });
+  }
+
+  /**
+   * Applies the answer a customer gave through a consent link, and spends the link, in one
+   * transaction. A used, expired or unknown link changes nothing.
+   */
+  async answerConsentLink(answer: LinkAnswer): Promise<LinkOutcome> {
+    return withTransactionRetry(() =>
+      this.#db.transaction(async (tx): Promise<LinkOutcome> => {
+        const now = this.#clock.now();
+        const request = await findConsentRequest(tx, answer.tokenHash, true);
+        if (!request) return { kind: 'unknown' };
+        if (request.used_at) return { kind: 'used', answer: request.answer };
+        if (request.expires_at.getTime() <= now.getTime()) return { kind: 'expired' };
+        const row = await lockWorkflow(tx, request.workflow_id);
+        if (!row) return { kind: 'unknown' };
+        const principal: Principal = {
+          id: `consent-link:${request.id}`,
+          name: answer.name,
+          role: 'customer',
+          partnerId: row.partner_id,
+          providerId: null,
+        };
+        const evidence = {
+          consentRequestId: request.id,
+          ip: answer.ip,
+          userAgent: answer.userAgent,
+        };
+        const result = await this.#step(tx, row, answer.body, {
+          principal,
+          requestId: request.id,
+          now,
+          evidence,
+        });
+        if (!result.ok) return { kind: 'refused', error: result.error };
+        const decision = answer.body.type === 'CONSENT_GRANTED' ? 'granted' : 'declined';
+        await markConsentRequestUsed(tx, request.id, decision, now);
+        return { kind: 'applied', workflowId: row.id };
+      }),
+    );
   }
 
   /**

@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import { consentStatements } from '../../machines/reseller-relationship/consent-statements.ts';
+import { principalOf, requireRole } from '../auth/authenticate.ts';
+import { partnerRoles, type Principal } from '../auth/principal.ts';
+import { canSeePartner, canSeeWorkflow } from '../auth/scope.ts';
+import { definitionOf, restore, type Engine } from '../engine/engine.ts';
+import { sha256Hex } from '../engine/hash.ts';
+import { EventNotAllowed, NotFound } from '../errors.ts';
+import { newId } from '../ids.ts';
+import {
+  findConsentRequest,
+  insertConsentRequest,
+  listConsents,
+  type ConsentRow,
+} from '../store/consents.ts';
+import type { Database } from '../store/database.ts';
+import { findCustomer } from '../store/moves.ts';
+import { findPartner } from '../store/partners.ts';
+import { findProvider } from '../store/providers.ts';
+import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
+import { consentForm, messagePage } from './consent-page.ts';
+import type { ApiCatalog } from './openapi.ts';
+import { parseWith } from './validate.ts';
+
+const statementVersion = 'rre-consent-v1';
+const dayMs = 24 * 60 * 60 * 1000;
+
+const createRequest = z.strictObject({
+  expiresInDays: z.number().int().min(1).max(60).default(14),
+});
+const consentRequestCreated = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  url: z.string().describe('one-time link for the customer; shown once'),
+  expiresAt: z.string(),
+});
+const consentsQuery = z.strictObject({
+  customerId: z.string().optional(),
+  workflowId: z.string().optional(),
+});
+const answerForm = z.object({
+  decision: z.enum(['consent', 'decline']),
+  name: z.string().trim().max(200).default(''),
+  email: z.string().trim().max(254).default(''),
+  reason: z.string().trim().max(2000).default(''),
+});
+
+interface Deps {
+  db: Database;
+  engine: Engine;
+  catalog: ApiCatalog;
+  publicUrl: string | undefined;
+}
+
+/** Consent links: created by the partner, answered by the customer in a plain page. */
+export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps): Router {
+  const router = Router();
+
+  catalog.add({
+    method: 'post',
+    path: '/v1/workflows/:id/consent-requests',
+    summary: 'A one-time consent link for the customer of a relationship awaiting consent',
+    roles: 'manager, global_admin of the partner',
+    body: createRequest,
+    response: { status: 201, schema: consentRequestCreated },
+    errors: [401, 403, 404, 409, 422],
+  });
+  router.post('/v1/workflows/:id/consent-requests', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await findWorkflow(db, req.params.id);
+    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
+    requireRole(req, partnerRoles);
+    if (row.machine !== 'resellerRelationship' || row.state !== 'awaitingConsent') {
+      throw new EventNotAllowed(row.state, 'consent request', []);
+    }
+    const body = parseWith(createRequest, req.body ?? {});
+    const token = randomBytes(32).toString('base64url');
+    const now = engine.now();
+    const request = {
+      id: newId('crq'),
+      workflow_id: row.id,
+      token_hash: sha256Hex(token),
+      created_by: principal.id,
+      created_at: now,
+      expires_at: new Date(now.getTime() + body.expiresInDays * dayMs),
+      used_at: null,
+      answer: null,
+    };
+    await insertConsentRequest(db, request);
+    const base = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.status(201).json({
+      id: request.id,
+      workflowId: row.id,
+      url: `${base.replace(/\/$/, '')}/consent/${token}`,
+      expiresAt: request.expires_at.toISOString(),
+    });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/consents',
+    summary: 'Consent decisions with their evidence',
+    roles: "auditor, admin; a partner's manager or global_admin for their own partner",
+    query: consentsQuery,
+    errors: [401, 403, 422],
+  });
+  router.get('/v1/consents', async (req, res) => {
+    const principal = principalOf(req);
+    const query = parseWith(consentsQuery, req.query);
+    const partnerId = scopedPartner(principal);
+    const rows = await listConsents(db, { ...query, partnerId });
+    res.json({ items: rows.map(toConsent) });
+  });
+
+  // The customer's page: public, reached only through the unguessable token in the link.
+  const page = Router();
+  page.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  page.use((_req, res, next) => {
+    res.set({
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      'X-Frame-Options': 'DENY',
+    });
+    next();
+  });
+
+  page.get('/consent/:token', async (req, res) => {
+    const request = await findConsentRequest(db, sha256Hex(req.params.token));
+    const now = engine.now();
+    if (!request)
+      return void sendPage(
+        res,
+        404,
+        messagePage(
+          'Link not found',
+          'This consent link is not valid. Ask your partner for a new one.',
+        ),
+      );
+    if (request.used_at) return void sendPage(res, 410, usedPage(request.answer));
+    if (request.expires_at <= now) return void sendPage(res, 410, expiredPage());
+    const row = await findWorkflow(db, request.workflow_id);
+    if (!row || row.state !== 'awaitingConsent' || row.status !== 'active') {
+      return void sendPage(
+        res,
+        409,
+        messagePage(
+          'No answer needed',
+          'This request no longer needs an answer. Nothing was changed.',
+        ),
+      );
+    }
+    const facts = await pageFacts(db, row, request.expires_at);
+    sendPage(res, 200, consentForm(facts, `/consent/${req.params.token}`));
+  });
+
+  page.post('/consent/:token', async (req, res) => {
+    const parsed = answerForm.safeParse(req.body);
+    if (!parsed.success)
+      return void sendPage(
+        res,
+        400,
+        messagePage('Answer not understood', 'Please use the buttons on the consent page.'),
+      );
+    const form = parsed.data;
+    const consenting = form.decision === 'consent';
+    if (consenting && (!form.name || !z.email().safeParse(form.email).success)) {
+      return void sendPage(
+        res,
+        422,
+        messagePage(
+          'Name and email needed',
+          'To consent, give your name and your work email. Go back and try again; nothing was changed.',
+        ),
+      );
+    }
+    const outcome = await engine.answerConsentLink({
+      tokenHash: sha256Hex(req.params.token),
+      name: form.name || 'Customer',
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+      body: consenting
+        ? {
+            type: 'CONSENT_GRANTED',
+            grantedBy: { name: form.name, email: form.email },
+            method: 'customer_link',
+            statementVersion,
+          }
+        : { type: 'CONSENT_DECLINED', reason: form.reason || 'Declined through the consent link.' },
+    });
+    switch (outcome.kind) {
+      case 'applied':
+        return void sendPage(
+          res,
+          200,
+          consenting
+            ? messagePage(
+                'Thank you: your consent is recorded',
+                'Your partner and the provider can now go ahead with the reseller relationship. You may close this page.',
+              )
+            : messagePage(
+                'Your answer is recorded: you declined',
+                'Nothing will be shared with the provider. You may close this page.',
+              ),
+        );
+      case 'used':
+        return void sendPage(res, 410, usedPage(outcome.answer));
+      case 'expired':
+        return void sendPage(res, 410, expiredPage());
+      case 'unknown':
+        return void sendPage(
+          res,
+          404,
+          messagePage('Link not found', 'This consent link is not valid. Nothing was changed.'),
+        );
+      case 'refused':
+        return void sendPage(
+          res,
+          409,
+          messagePage(
+            'No answer needed',
+            'This request no longer needs an answer. Nothing was changed.',
+          ),
+        );
+    }
+  });
+
+  router.use(page);
+  return router;
+}
+
+function scopedPartner(principal: Principal): string | undefined {
+  if (principal.role === 'auditor' || principal.role === 'admin') return undefined;
+  if ((principal.role === 'manager' || principal.role === 'global_admin') && principal.partnerId) {
+    if (canSeePartner(principal, principal.partnerId)) return principal.partnerId;
+  }
+  throw new NotFound('consents');
+}
+
+async function pageFacts(db: Database, row: WorkflowRow, expiresAt: Date) {
+  const context = restore(definitionOf(row), row).context as {
+    customerId: string;
+    providerId: string;
+    billTo: { companyName: string; email: string; country: string; address?: string };
+  };
+  const [partner, provider, customer] = await Promise.all([
+    findPartner(db, row.partner_id),
+    findProvider(db, context.providerId),
+    findCustomer(db, row.partner_id, context.customerId),
+  ]);
+  const text = consentStatements[statementVersion] ?? '';
+  return {
+    partnerName: partner?.name ?? 'Your partner',
+    providerName: provider?.name ?? 'the indirect provider',
+    customerName: customer?.name ?? context.billTo.companyName,
+    billTo: context.billTo,
+    statementVersion,
+    statementText: text,
+    statementHash: sha256Hex(text),
+    expiresAt: expiresAt.toISOString().slice(0, 10),
+  };
+}
+
+function usedPage(answer: string | null): string {
+  const what =
+    answer === 'granted'
+      ? 'consent was given'
+      : answer === 'declined'
+        ? 'consent was declined'
+        : 'an answer was given';
+  return messagePage(
+    'This link was already used',
+    `This link can be used once, and ${what} with it. Nothing was changed.`,
+  );
+}
+
+function expiredPage(): string {
+  return messagePage(
+    'This link has expired',
+    'Ask your partner for a new consent link. Nothing was changed.',
+  );
+}
+
+function sendPage(res: Response, status: number, html: string): void {
+  res.status(status).type('html').send(html);
+}
+
+function toConsent(row: ConsentRow) {
+  return {
+    id: row.id,
+    partnerId: row.partner_id,
+    customerId: row.customer_id,
+    providerId: row.provider_id,
+    workflowId: row.workflow_id,
+    scope: row.scope,
+    decision: row.decision,
+    statementVersion: row.statement_version,
+    statementHash: row.statement_hash,
+    grantedBy:
+      row.granted_by_name === null
+        ? null
+        : { name: row.granted_by_name, email: row.granted_by_email },
+    method: row.method,
+    evidenceRef: row.evidence_ref,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    recordedBy: row.recorded_by,
+    reason: row.reason,
+    decidedAt: row.decided_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+    revokedBy: row.revoked_by,
+    revocationReason: row.revocation_reason,
+  };
+}
