@@ -1,0 +1,264 @@
+/**
+ * `npm run bench`: how fast Tiershift applies events compared with what the database itself
+ * can do, how long a whole move of 1,000 customers takes, and whether an event costs the same
+ * for 10 customers as for 10,000. Runs on a real Postgres, in a database it creates and drops.
+ *
+ *   npm run bench                 full run (several minutes)
+ *   npm run bench -- --quick      shorter phases and smaller partners
+ *   npm run bench -- --json       figures as JSON instead of a table
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import knexFactory from 'knex';
+import { createDatabase, migrateToLatest } from '../src/store/database.ts';
+import { Api } from './api.ts';
+import { ceiling } from './ceiling.ts';
+import {
+  createProvider,
+  importCustomers,
+  moveEveryCustomer,
+  partnerInEnrolling,
+  startMigrating,
+} from './scenario.ts';
+import { measure, percentile, type Rate } from './stats.ts';
+
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const asJson = args.has('--json');
+const seconds = quick ? 3 : 8;
+const moveCustomers = quick ? 200 : 1000;
+const flatSizes = quick ? [10, 100, 1000] : [10, 1000, 10000];
+const concurrencies = [1, 8, 32];
+const adminToken = `bench-admin-${Date.now()}-token`;
+
+const log = (line: string) => {
+  if (!asJson) process.stderr.write(`${line}\n`);
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Peak resident memory of a process, in MiB (Linux). */
+function peakMemoryMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return Math.round(kb / 1024);
+}
+
+function currentMemoryMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024);
+}
+
+async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MIN: '100000000',
+      BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
+      TIMER_INTERVAL_MS: '600000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i += 1) {
+    const ready = await fetch(`${base}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { child, base };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error('The server did not become ready');
+}
+
+async function main(): Promise<void> {
+  const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `tiershift_bench_${Date.now()}`;
+  const admin = knexFactory({ client: 'pg', connection: baseUrl, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  let server: ChildProcess | undefined;
+  try {
+    const db = createDatabase({ databaseUrl });
+    await migrateToLatest(db);
+    await db.destroy();
+
+    log(`Ceiling: the database alone, ${seconds}s per level`);
+    const ceilings: Record<number, Rate> = {};
+    for (const c of concurrencies) {
+      ceilings[c] = await ceiling(databaseUrl, c, seconds);
+      log(`  ${c} connections: ${ceilings[c].perSecond.toFixed(0)} events/s`);
+    }
+
+    const started = await startServer(databaseUrl);
+    server = started.child;
+    const api = new Api(started.base);
+    const pid = server.pid!;
+
+    log('Through HTTP: setting up one enrollment per client');
+    const enrollments: Array<Awaited<ReturnType<typeof partnerInEnrolling>>> = [];
+    for (let i = 0; i < Math.max(...concurrencies); i += 1)
+      enrollments.push(await partnerInEnrolling(api, adminToken));
+    const http: Record<number, Rate> = {};
+    for (const c of concurrencies) {
+      let flip = false;
+      http[c] = await measure(c, seconds, async (client) => {
+        const e = enrollments[client]!;
+        flip = !flip;
+        await api.event(e.manager, e.enrollmentId, { type: 'UPDATE_PROFILE', mfaEnforced: flip });
+      });
+      log(
+        `  ${c} clients: ${http[c].perSecond.toFixed(0)} events/s, p99 ${http[c].p99.toFixed(1)} ms`,
+      );
+    }
+
+    log(`The whole move: ${moveCustomers} customers × 3 subscriptions`);
+    const provider = await createProvider(api, adminToken);
+    const partner = await partnerInEnrolling(api, adminToken);
+    await importCustomers(api, partner, moveCustomers, 3);
+    const memoryBefore = currentMemoryMiB(pid);
+    const moveStart = performance.now();
+    await startMigrating(api, adminToken, partner, provider);
+    const planned = (performance.now() - moveStart) / 1000;
+    const events = await moveEveryCustomer(api, partner, provider, 3, 32);
+    const moveSeconds = (performance.now() - moveStart) / 1000;
+    const finalState = await api.call<{ state: string; output?: unknown }>(
+      partner.manager,
+      'GET',
+      `/v1/workflows/${partner.transitionId}`,
+    );
+    if (finalState.state !== 'completed') throw new Error(`The move ended in ${finalState.state}`);
+    const move = {
+      customers: moveCustomers,
+      seconds: moveSeconds,
+      planningSeconds: planned,
+      events,
+      eventsPerSecond: events / moveSeconds,
+      serverMemoryBeforeMiB: memoryBefore,
+      serverMemoryAfterMiB: currentMemoryMiB(pid),
+      output: finalState.output,
+    };
+    log(`  ${moveSeconds.toFixed(1)} s, ${move.eventsPerSecond.toFixed(0)} events/s`);
+
+    log(`Flat cost: one event on partners with ${flatSizes.join(', ')} customers`);
+    const flat: Array<{ customers: number; p50: number; p95: number }> = [];
+    for (const size of flatSizes) {
+      const p = await partnerInEnrolling(api, adminToken);
+      await importCustomers(api, p, size, 1);
+      await startMigrating(api, adminToken, p, provider);
+      const samples: number[] = [];
+      const [relationship] = await api.all(
+        p.manager,
+        `parentId=${p.transitionId}&machine=resellerRelationship`,
+      );
+      for (let i = 0; i < 200; i += 1) {
+        const t = performance.now();
+        await api.event(p.manager, p.transitionId, { type: 'INCENTIVES_INVITATION_RECEIVED' });
+        samples.push(performance.now() - t);
+      }
+      // A per-customer event too: it asks the engine about one customer among all of them.
+      await api.event(p.manager, relationship!.id, { type: 'USE_INVITATION' });
+      samples.sort((a, b) => a - b);
+      flat.push({ customers: size, p50: percentile(samples, 50), p95: percentile(samples, 95) });
+      log(`  ${size} customers: p50 ${percentile(samples, 50).toFixed(2)} ms`);
+    }
+    const p50s = flat.map((f) => f.p50);
+    const spread = (Math.max(...p50s) - Math.min(...p50s)) / Math.min(...p50s);
+
+    const result = {
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      ceiling: ceilings,
+      http,
+      ratioAt32: http[32]!.perSecond / ceilings[32]!.perSecond,
+      move,
+      serverPeakMemoryMiB: peakMemoryMiB(pid),
+      flat,
+      flatSpread: spread,
+    };
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      printTable(result);
+    }
+  } finally {
+    server?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+  }
+}
+
+function printTable(r: {
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  ceiling: Record<number, Rate>;
+  http: Record<number, Rate>;
+  move: {
+    customers: number;
+    seconds: number;
+    events: number;
+    eventsPerSecond: number;
+    serverMemoryBeforeMiB: number;
+    serverMemoryAfterMiB: number;
+  };
+  serverPeakMemoryMiB: number;
+  flat: Array<{ customers: number; p50: number; p95: number }>;
+  flatSpread: number;
+}): void {
+  const out: string[] = [];
+  out.push(
+    `Machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
+  );
+  out.push('');
+  out.push(
+    '| clients | ceiling (pg) events/s | HTTP events/s | ratio | p50 ms | p95 ms | p99 ms |',
+  );
+  out.push('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of concurrencies) {
+    const h = r.http[c]!;
+    const ceil = r.ceiling[c]!;
+    out.push(
+      `| ${c} | ${ceil.perSecond.toFixed(0)} | ${h.perSecond.toFixed(0)} | ${((h.perSecond / ceil.perSecond) * 100).toFixed(0)} % | ${h.p50.toFixed(1)} | ${h.p95.toFixed(1)} | ${h.p99.toFixed(1)} |`,
+    );
+  }
+  out.push('');
+  out.push(
+    `Whole move: ${r.move.customers} customers × 3 subscriptions in ${r.move.seconds.toFixed(1)} s, ${r.move.events} events (${r.move.eventsPerSecond.toFixed(0)} events/s); server memory ${r.move.serverMemoryBeforeMiB} → ${r.move.serverMemoryAfterMiB} MiB, peak ${r.serverPeakMemoryMiB} MiB`,
+  );
+  out.push('');
+  out.push('| customers | p50 ms | p95 ms |');
+  out.push('|---:|---:|---:|');
+  for (const f of r.flat)
+    out.push(`| ${f.customers} | ${f.p50.toFixed(2)} | ${f.p95.toFixed(2)} |`);
+  out.push(`Spread of p50 across sizes: ${(r.flatSpread * 100).toFixed(0)} %`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+await main();

@@ -1,0 +1,211 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Api, pool } from './api.ts';
+
+const profile = {
+  maicppMember: true,
+  plaVerified: true,
+  mfaEnforced: true,
+  securityContact: { name: 'Sam Secure', email: 'sam@contoso-it.com' },
+  businessEmail: 'partner.ops@contoso-it.com',
+  enrollingUser: {
+    name: 'Gail',
+    email: 'gail@contoso-it.com',
+    globalAdmin: true,
+    authorityToSign: true,
+  },
+};
+
+export interface Partner {
+  id: string;
+  tenantId: string;
+  manager: string;
+  globalAdmin: string;
+  transitionId: string;
+}
+
+export interface Provider {
+  id: string;
+  token: string;
+}
+
+let serial = 0;
+const uniqueDigits = () =>
+  String(1_000_000 + ((Date.now() * 7 + ++serial * 7919 + randomInt(1000)) % 8_999_999));
+
+export async function createProvider(api: Api, admin: string): Promise<Provider> {
+  const provider = await api.call<{ id: string }>(admin, 'POST', '/v1/providers', {
+    name: `Distributor ${serial}`,
+    mpnId: uniqueDigits(),
+    region: 'DE',
+  });
+  const principal = await api.call<{ token: string }>(admin, 'POST', '/v1/principals', {
+    name: 'provider ops',
+    role: 'provider',
+    providerId: provider.id,
+  });
+  return { id: provider.id, token: principal.token };
+}
+
+/** A partner with its people and a transition in `enrolling`; returns its enrollment too. */
+export async function partnerInEnrolling(
+  api: Api,
+  admin: string,
+): Promise<Partner & { enrollmentId: string }> {
+  const tenantId = randomUUID();
+  const partner = await api.call<{ id: string }>(admin, 'POST', '/v1/partners', {
+    name: `Partner ${serial}`,
+    mpnId: uniqueDigits(),
+    plaId: `PLA-${serial}`,
+    plaRegion: 'DE',
+    cspRegion: 'DE',
+    tenantId,
+    profile,
+  });
+  const token = async (role: string) =>
+    (
+      await api.call<{ token: string }>(admin, 'POST', '/v1/principals', {
+        name: role,
+        role,
+        partnerId: partner.id,
+      })
+    ).token;
+  const manager = await token('manager');
+  const globalAdmin = await token('global_admin');
+  const transition = await api.call<{ id: string }>(manager, 'POST', '/v1/transitions', {
+    partnerId: partner.id,
+    tenantStrategy: 'new_tenant',
+  });
+  await api.event(manager, transition.id, { type: 'CONFIRM_PROFILE' });
+  await api.event(globalAdmin, transition.id, {
+    type: 'NEW_TENANT_REGISTERED',
+    tenantId: randomUUID(),
+  });
+  const [enrollment] = await api.all(manager, `machine=enrollment&parentId=${transition.id}`);
+  return {
+    id: partner.id,
+    tenantId,
+    manager,
+    globalAdmin,
+    transitionId: transition.id,
+    enrollmentId: enrollment!.id,
+  };
+}
+
+export async function importCustomers(
+  api: Api,
+  partner: Partner,
+  count: number,
+  subscriptions: number,
+): Promise<void> {
+  const chunk = 2000;
+  for (let start = 0; start < count; start += chunk) {
+    const batch = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
+      const n = start + i;
+      return {
+        name: `Customer ${n}`,
+        tenantId: randomUUID(),
+        acquiredAs: 'direct_bill',
+        mcaAcceptance: n % 2 === 0 ? 'admin_center' : 'partner_attestation',
+        billTo: {
+          companyName: `Customer ${n} GmbH`,
+          email: `billing${n}@customer.example`,
+          country: 'DE',
+        },
+        subscriptions: Array.from({ length: subscriptions }, (_, s) => ({
+          id: `c${n}-s${s}`,
+          offer: 'Microsoft 365 E3',
+          kind: 'nce_license',
+          quantity: 5,
+        })),
+      };
+    });
+    await api.call(partner.manager, 'POST', `/v1/partners/${partner.id}/customers`, batch);
+  }
+}
+
+/** Enrollment approved and the provider's invitation accepted: the transition starts migrating. */
+export async function startMigrating(
+  api: Api,
+  admin: string,
+  partner: Partner & { enrollmentId: string },
+  provider: Provider,
+): Promise<void> {
+  await api.event(partner.globalAdmin, partner.enrollmentId, { type: 'SUBMIT' });
+  await api.event(admin, partner.enrollmentId, { type: 'APPROVE' });
+  await api.event(partner.globalAdmin, partner.enrollmentId, {
+    type: 'ACCEPT_AGREEMENT',
+    agreementVersion: 'MPA',
+  });
+  await api.event(partner.manager, partner.transitionId, {
+    type: 'PARTNERSHIP_REQUESTED',
+    providerId: provider.id,
+  });
+  await api.event(provider.token, partner.transitionId, {
+    type: 'PROVIDER_INVITATION_SENT',
+    providerId: provider.id,
+  });
+  await api.event(partner.globalAdmin, partner.transitionId, {
+    type: 'PROVIDER_INVITATION_ACCEPTED',
+    providerId: provider.id,
+  });
+}
+
+/** Every customer through relationship, MCA and transfer; returns how many events were sent. */
+export async function moveEveryCustomer(
+  api: Api,
+  partner: Partner,
+  provider: Provider,
+  subscriptions: number,
+  concurrency: number,
+): Promise<number> {
+  let events = 0;
+  const send = async (token: string, id: string, event: Record<string, unknown>) => {
+    await api.event(token, id, event);
+    events += 1;
+  };
+  const t = partner.transitionId;
+  const relationships = await api.all(
+    partner.manager,
+    `parentId=${t}&machine=resellerRelationship`,
+  );
+  const mcas = await api.all(
+    partner.manager,
+    `parentId=${t}&machine=mcaReacceptance&state=awaitingAcceptance`,
+  );
+  await pool(relationships, concurrency, async (r) => {
+    await send(partner.manager, r.id, { type: 'USE_INVITATION' });
+    await send(partner.manager, r.id, { type: 'INVITATION_ACCEPTED' });
+  });
+  await pool(mcas, concurrency, async (m) => {
+    await send(partner.manager, m.id, { type: 'ACCEPTANCE_REQUESTED' });
+    await send(provider.token, m.id, {
+      type: 'ACCEPTANCE_RECORDED',
+      acceptedBy: { firstName: 'Ann', lastName: 'Lee', email: 'ann@customer.example' },
+      dateAgreed: '2026-01-15',
+    });
+  });
+  const transfers = await api.all(partner.manager, `parentId=${t}&machine=subscriptionTransfer`);
+  await pool(transfers, concurrency, async (x) => {
+    const detail = await api.call<{ context: { subscriptions: Array<{ id: string }> } }>(
+      partner.manager,
+      'GET',
+      `/v1/workflows/${x.id}`,
+    );
+    const ids = detail.context.subscriptions.map((s) => s.id).slice(0, subscriptions);
+    await send(partner.manager, x.id, { type: 'CUSTOMER_AGREED' });
+    await send(provider.token, x.id, { type: 'DETAILS_CONFIRMED', subscriptionIds: ids });
+    await send(provider.token, x.id, {
+      type: 'TRANSFER_REQUEST_CREATED',
+      customerEmail: 'it@customer.example',
+      sourcePartnerTenantId: partner.tenantId,
+    });
+    await send(partner.manager, x.id, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ids });
+    for (const id of ids)
+      await send(provider.token, x.id, {
+        type: 'SUBSCRIPTION_TRANSFERRED',
+        subscriptionId: id,
+        newSubscriptionId: `new-${id}`,
+      });
+  });
+  return events;
+}
