@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
 import { effectActions, type WorkflowDefinition } from '../common.ts';
 import { consentMethods, isKnownStatement } from './consent-statements.ts';
@@ -58,7 +58,23 @@ export const resellerRelationshipMachine = setup({
     input: {} as Input,
     output: {} as { method: 'extension' | 'invitation' | null; adminPrivileges: boolean },
   },
-  actions: effectActions,
+  actions: {
+    ...effectActions,
+    // Revocable from two states; one definition keeps both the same.
+    revokeConsent: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'CONSENT_REVOKED') return;
+      enqueue.assign({ consent: null, revocations: context.revocations + 1 });
+      enqueue({
+        type: 'recordConsent',
+        params: {
+          decision: 'revoked',
+          customerId: context.customerId,
+          providerId: context.providerId,
+          reason: event.reason,
+        },
+      });
+    }),
+  },
   guards: {
     extensionAllowed: ({ context }) => gdapRequiresInvitation(context).length === 0,
     knownStatement: ({ event }) =>
@@ -146,42 +162,14 @@ export const resellerRelationshipMachine = setup({
           target: 'awaitingCustomerAcceptance',
           actions: assign({ billToShared: true }),
         },
-        CONSENT_REVOKED: {
-          target: 'awaitingConsent',
-          actions: [
-            assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
-            {
-              type: 'recordConsent',
-              params: ({ context, event }) => ({
-                decision: 'revoked' as const,
-                customerId: context.customerId,
-                providerId: context.providerId,
-                reason: event.reason,
-              }),
-            },
-          ],
-        },
+        CONSENT_REVOKED: { target: 'awaitingConsent', actions: 'revokeConsent' },
       },
     },
     awaitingCustomerAcceptance: {
       description: 'The customer accepts the provider as its reseller.',
       on: {
         RELATIONSHIP_ACCEPTED: { target: 'established' },
-        CONSENT_REVOKED: {
-          target: 'awaitingConsent',
-          actions: [
-            assign({ consent: null, revocations: ({ context }) => context.revocations + 1 }),
-            {
-              type: 'recordConsent',
-              params: ({ context, event }) => ({
-                decision: 'revoked' as const,
-                customerId: context.customerId,
-                providerId: context.providerId,
-                reason: event.reason,
-              }),
-            },
-          ],
-        },
+        CONSENT_REVOKED: { target: 'awaitingConsent', actions: 'revokeConsent' },
       },
     },
     invitationSent: {
