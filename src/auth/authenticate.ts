@@ -4,6 +4,7 @@ import { findPrincipalByTokenHash, toPrincipal } from '../store/principals.ts';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import type { Role } from '../../machines/common.ts';
 import type { Principal } from './principal.ts';
+import { PrincipalCache } from './principal-cache.ts';
 import { hashToken } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
@@ -14,14 +15,20 @@ declare module 'express-serve-static-core' {
 }
 
 /** Resolves the bearer token to a principal, or answers 401. */
-export function authenticate(db: Database) {
+export function authenticate(db: Database, cache = new PrincipalCache()) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new Unauthenticated();
-    const row = await findPrincipalByTokenHash(db, hashToken(match[1]));
-    if (!row) throw new Unauthenticated();
-    req.principal = toPrincipal(row);
+    const tokenHash = hashToken(match[1]);
+    let principal = cache.get(tokenHash);
+    if (!principal) {
+      const row = await findPrincipalByTokenHash(db, tokenHash);
+      if (!row) throw new Unauthenticated();
+      principal = toPrincipal(row);
+      cache.set(tokenHash, principal);
+    }
+    req.principal = principal;
     next();
   };
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
+import type { HistoryRow } from './history.ts';
 
 export type WorkflowStatus = 'active' | 'done' | 'cancelled';
 
@@ -46,19 +47,66 @@ export type WorkflowChange = Pick<
   Partial<Pick<WorkflowRow, 'provider_id'>>;
 
 /**
- * Compare-and-set on the version and history length read under the lock. Zero rows means
- * somebody else wrote first, which the lock should make impossible: it is a bug, not a race.
+ * Writes a workflow's change and the history row that explains it in one statement, so the
+ * two cannot part and an event costs one round trip for both. The update is a
+ * compare-and-set on the version and history length read under the lock; the history row is
+ * inserted only for the row it updated. Zero rows means somebody else wrote first, which the
+ * lock should make impossible: it is a bug, not a race, and the transaction is abandoned.
  */
-export async function updateWorkflow(
+export async function writeStep(
   tx: Knex.Transaction,
   current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>,
   change: WorkflowChange,
+  history: HistoryRow,
 ): Promise<void> {
-  const n = await tx('workflows')
+  const update = tx('workflows')
     .where({ id: current.id, version: current.version, history_length: current.history_length })
-    .update({ ...change, snapshot: JSON.stringify(change.snapshot) });
-  if (n !== 1) throw new Error(`Workflow ${current.id} changed under its lock`);
+    .update({ ...change, snapshot: JSON.stringify(change.snapshot) })
+    .returning('id');
+  const result: { rows: unknown[] } = await tx.raw(
+    `WITH updated AS (?)
+     INSERT INTO history (${historyColumns.join(', ')})
+     SELECT updated.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?
+     FROM updated
+     RETURNING seq`,
+    [
+      update,
+      history.seq,
+      history.type,
+      JSON.stringify(history.payload),
+      history.actor_id,
+      history.actor_name,
+      history.actor_role,
+      history.request_id,
+      history.from_state,
+      history.to_state,
+      history.outcome,
+      history.reason === null ? null : JSON.stringify(history.reason),
+      history.at,
+      history.prev_hash,
+      history.hash,
+    ],
+  );
+  if (result.rows.length !== 1) throw new Error(`Workflow ${current.id} changed under its lock`);
 }
+
+const historyColumns = [
+  'workflow_id',
+  'seq',
+  'type',
+  'payload',
+  'actor_id',
+  'actor_name',
+  'actor_role',
+  'request_id',
+  'from_state',
+  'to_state',
+  'outcome',
+  'reason',
+  'at',
+  'prev_hash',
+  'hash',
+] as const satisfies ReadonlyArray<keyof HistoryRow>;
 
 export async function findOpenTransition(
   db: Knex,
