@@ -101,6 +101,7 @@ async function main(): Promise<void> {
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   let server: ChildProcess | undefined;
+  let closeClient = () => {};
   try {
     const db = createDatabase({ databaseUrl });
     await migrateToLatest(db);
@@ -116,6 +117,7 @@ async function main(): Promise<void> {
     const started = await startServer(databaseUrl);
     server = started.child;
     const api = new Api(started.base);
+    closeClient = () => api.close();
     const pid = server.pid!;
 
     log('Through HTTP: setting up one enrollment per client');
@@ -209,6 +211,7 @@ async function main(): Promise<void> {
       printTable(result);
     }
   } finally {
+    closeClient();
     server?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
