@@ -1,0 +1,273 @@
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCustomer, buildPartner, buildProvider, createPartnerTeam } from './factories.ts';
+import { as, startHarness, type Harness } from './harness.ts';
+import { Move } from './move.ts';
+import { servedRoutes } from './routes.ts';
+
+/**
+ * Object-level authorization: every route the app serves, asked by every kind of caller,
+ * against partner A's records. The statuses are the contract: 404 where a caller may not
+ * know the record exists, 403 where it may know but not act, 401 without a token.
+ */
+const callers = [
+  'manager A',
+  'manager B',
+  'provider A',
+  'provider B',
+  'auditor',
+  'admin',
+  'anonymous',
+] as const;
+type Caller = (typeof callers)[number];
+type Expected = Record<Caller, number>;
+
+let h: Harness;
+let a: Move;
+const tokens = {} as Record<Exclude<Caller, 'anonymous'>, string>;
+const ids = {
+  partnerA: '',
+  providerA: '',
+  transitionA: '',
+  relationshipA: '',
+  consentPath: '',
+};
+/** A digest of partner A, as an auditor saved it, to be checked again. */
+let digestA: unknown;
+
+beforeAll(async () => {
+  h = await startHarness();
+  a = await Move.start(h.app, h.adminToken);
+  const [customer] = await a.importCustomers([buildCustomer()]);
+  await a.toMigrating();
+  const relationship = await a.childOf('resellerRelationship', customer!);
+  await a.send(a.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+  const link = await as(h.app, a.team.manager).post(
+    `/v1/workflows/${relationship.id}/consent-requests`,
+    {},
+  );
+  expect(link.status).toBe(201);
+  const b = await createPartnerTeam(h.app, h.adminToken);
+  Object.assign(tokens, {
+    'manager A': a.team.manager,
+    'manager B': b.manager,
+    'provider A': a.provider.token,
+    'provider B': (await Move.provider(h.app, h.adminToken, 'DE')).token,
+    auditor: a.team.auditor,
+    admin: h.adminToken,
+  });
+  digestA = (await as(h.app, h.adminToken).get(`/v1/audit/digest?partnerId=${a.team.partnerId}`))
+    .body as unknown;
+  Object.assign(ids, {
+    partnerA: a.team.partnerId,
+    providerA: a.provider.id,
+    transitionA: a.transitionId,
+    relationshipA: relationship.id,
+    consentPath: new URL((link.body as { url: string }).url).pathname,
+  });
+});
+afterAll(async () => h.close());
+
+/** Same answer for everyone: public routes. */
+const everyone = (status: number): Expected =>
+  Object.fromEntries(callers.map((c) => [c, status])) as Expected;
+/** Any signed-in caller gets `status`; without a token 401. */
+const signedIn = (status: number): Expected => ({ ...everyone(status), anonymous: 401 });
+/** Admin only; everyone else signed in 403. */
+const adminOnly = (status: number): Expected => ({ ...signedIn(403), admin: status });
+const auditors = (status: number): Expected => ({
+  ...signedIn(403),
+  auditor: status,
+  admin: status,
+});
+/** Partner A's workflow as its readers see it. */
+const readersOfA = (status: number): Expected => ({
+  'manager A': status,
+  'manager B': 404,
+  'provider A': status,
+  'provider B': 404,
+  auditor: status,
+  admin: status,
+  anonymous: 401,
+});
+
+interface Row {
+  path: () => string;
+  body?: () => unknown;
+  /** Sent as a form, as the consent page posts. */
+  form?: Record<string, string>;
+  expected: Expected;
+}
+
+const matrix: Record<string, Row> = {
+  'GET /healthz': { path: () => '/healthz', expected: everyone(200) },
+  'GET /readyz': { path: () => '/readyz', expected: everyone(200) },
+  'GET /openapi.json': { path: () => '/openapi.json', expected: everyone(200) },
+  'GET /docs': { path: () => '/docs', expected: everyone(200) },
+  'GET /docs/init.js': { path: () => '/docs/init.js', expected: everyone(200) },
+  // The link's token is the credential: a bearer token neither helps nor hurts.
+  'GET /consent/:token': { path: () => ids.consentPath, expected: everyone(200) },
+  'POST /consent/:token': {
+    path: () => '/consent/not-a-link-token-at-all-0000000000000000000',
+    form: { decision: 'consent', name: 'Someone', email: 'someone@fabrikam.example' },
+    expected: everyone(404),
+  },
+  'POST /v1/principals': {
+    path: () => '/v1/principals',
+    body: () => ({ name: 'an auditor', role: 'auditor' }),
+    expected: adminOnly(201),
+  },
+  'POST /v1/providers': {
+    path: () => '/v1/providers',
+    body: () => buildProvider(),
+    expected: adminOnly(201),
+  },
+  'GET /v1/providers': { path: () => '/v1/providers', expected: signedIn(200) },
+  'GET /v1/providers/:id': {
+    path: () => `/v1/providers/${ids.providerA}`,
+    expected: signedIn(200),
+  },
+  'POST /v1/partners': {
+    path: () => '/v1/partners',
+    body: () => buildPartner(),
+    expected: adminOnly(201),
+  },
+  'GET /v1/partners': { path: () => '/v1/partners', expected: signedIn(200) },
+  'GET /v1/partners/:id': {
+    path: () => `/v1/partners/${ids.partnerA}`,
+    expected: { ...readersOfA(200), 'provider A': 404 },
+  },
+  'PATCH /v1/partners/:id': {
+    path: () => `/v1/partners/${ids.partnerA}`,
+    body: () => ({ name: 'Contoso IT (renamed)' }),
+    expected: adminOnly(200),
+  },
+  'POST /v1/partners/:id/customers': {
+    path: () => `/v1/partners/${ids.partnerA}/customers`,
+    body: () => [buildCustomer()],
+    expected: {
+      'manager A': 201,
+      'manager B': 404,
+      'provider A': 404,
+      'provider B': 404,
+      auditor: 403,
+      admin: 403,
+      anonymous: 401,
+    },
+  },
+  'GET /v1/partners/:id/customers': {
+    path: () => `/v1/partners/${ids.partnerA}/customers`,
+    expected: { ...readersOfA(200), 'provider A': 404 },
+  },
+  'POST /v1/transitions': {
+    path: () => '/v1/transitions',
+    body: () => ({ partnerId: ids.partnerA, tenantStrategy: 'new_tenant' }),
+    // Partner A's own people reach the rule that it has one open transition already.
+    expected: {
+      'manager A': 409,
+      'manager B': 404,
+      'provider A': 404,
+      'provider B': 404,
+      auditor: 403,
+      admin: 403,
+      anonymous: 401,
+    },
+  },
+  'GET /v1/workflows': { path: () => '/v1/workflows', expected: signedIn(200) },
+  'GET /v1/workflows/:id': {
+    path: () => `/v1/workflows/${ids.transitionA}`,
+    expected: readersOfA(200),
+  },
+  'POST /v1/workflows/:id/events': {
+    path: () => `/v1/workflows/${ids.transitionA}/events`,
+    body: () => ({ type: 'INCENTIVES_INVITATION_RECEIVED' }),
+    expected: { ...readersOfA(403), 'manager A': 200 },
+  },
+  'GET /v1/workflows/:id/history': {
+    path: () => `/v1/workflows/${ids.transitionA}/history`,
+    expected: readersOfA(200),
+  },
+  'GET /v1/workflows/:id/history/:seq/state': {
+    path: () => `/v1/workflows/${ids.transitionA}/history/1/state`,
+    expected: readersOfA(200),
+  },
+  'GET /v1/workflows/:id/history/verify': {
+    path: () => `/v1/workflows/${ids.transitionA}/history/verify`,
+    expected: { ...readersOfA(403), auditor: 200, admin: 200 },
+  },
+  'POST /v1/workflows/:id/consent-requests': {
+    path: () => `/v1/workflows/${ids.relationshipA}/consent-requests`,
+    body: () => ({}),
+    expected: { ...readersOfA(403), 'manager A': 201 },
+  },
+  'GET /v1/audit/digest': { path: () => '/v1/audit/digest', expected: auditors(200) },
+  'POST /v1/audit/digest/verify': {
+    path: () => '/v1/audit/digest/verify',
+    body: () => digestA,
+    expected: auditors(200),
+  },
+  'GET /v1/audit/events': {
+    path: () => `/v1/audit/events?partnerId=${ids.partnerA}`,
+    expected: { ...auditors(200), 'manager A': 200, 'manager B': 404 },
+  },
+  'GET /v1/consents': {
+    path: () => '/v1/consents',
+    expected: {
+      ...auditors(200),
+      'manager A': 200,
+      'manager B': 200,
+      'provider A': 404,
+      'provider B': 404,
+    },
+  },
+  'GET /v1/consent-statements/:version': {
+    path: () => '/v1/consent-statements/rre-consent-v1',
+    expected: signedIn(200),
+  },
+  'GET /v1/machines': { path: () => '/v1/machines', expected: signedIn(200) },
+  'GET /v1/machines/:name': { path: () => '/v1/machines/transition', expected: signedIn(200) },
+};
+
+/** POST routes that change nothing: checks an auditor may run. */
+const readOnlyPosts = new Set(['POST /v1/audit/digest/verify', 'POST /consent/:token']);
+
+async function ask(route: string, row: Row, caller: Caller): Promise<number> {
+  const [method] = route.split(' ') as [string];
+  const agent = supertest(h.app);
+  const path = row.path();
+  let req =
+    method === 'GET'
+      ? agent.get(path)
+      : method === 'PATCH'
+        ? agent.patch(path).send(row.body?.() as object)
+        : row.form
+          ? agent.post(path).type('form').send(row.form)
+          : agent.post(path).send(row.body?.() as object);
+  if (caller !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[caller]}`);
+  const res = await req;
+  if (res.status >= 400) expect(res.type, `${route} as ${caller}`).toMatch(/problem\+json|html/);
+  return res.status;
+}
+
+describe('authorization: every route × every caller', () => {
+  it('when a route is served, then it has a row in the matrix, and every row is a served route', () => {
+    expect(Object.keys(matrix).sort()).toEqual(servedRoutes(h.app));
+  });
+
+  it('when an auditor calls any route that writes, then it is refused', () => {
+    const writes = Object.entries(matrix).filter(
+      ([route]) => !route.startsWith('GET ') && !readOnlyPosts.has(route),
+    );
+    expect(writes.length).toBeGreaterThan(5);
+    for (const [route, row] of writes) {
+      expect([403, 404], route).toContain(row.expected.auditor);
+    }
+  });
+
+  it.each(Object.keys(matrix))('%s answers each caller as the matrix says', async (route) => {
+    const row = matrix[route]!;
+    const actual = {} as Expected;
+    for (const caller of callers) actual[caller] = await ask(route, row, caller);
+    expect(actual).toEqual(row.expected);
+  });
+});
