@@ -16,6 +16,10 @@ export class ManualClock implements Clock {
     this.#now = at.getTime();
   }
 
+  advanceHours(hours: number): void {
+    this.#now += hours * 60 * 60 * 1000;
+  }
+
   advanceDays(days: number): void {
     this.#now += days * 24 * 60 * 60 * 1000;
   }

@@ -125,6 +125,53 @@ describe('idempotency', () => {
     expect((await historyOf(t.id)).map((r) => r.type)).toEqual(['CREATED', 'CONFIRM_PROFILE']);
   });
 
+  it('when one key is replayed 1,000 times in a row and 100 at once, then the event applies once and every answer is the first', async () => {
+    const team = await createPartnerTeam(h.app, h.adminToken);
+    const t = await transitionFor(team);
+    const key = `storm-${crypto.randomUUID()}`;
+    const send = () =>
+      as(h.app, team.manager)
+        .post(`/v1/workflows/${t.id}/events`, { type: 'CONFIRM_PROFILE' })
+        .set('Idempotency-Key', key);
+    const first = await send();
+    expect(first.status).toBe(200);
+    for (let i = 0; i < 1000; i += 1) {
+      const res = await send();
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(first.body);
+    }
+    const burst = await Promise.all(Array.from({ length: 100 }, send));
+    for (const res of burst) {
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(first.body);
+    }
+    expect((await historyOf(t.id)).map((r) => r.type)).toEqual(['CREATED', 'CONFIRM_PROFILE']);
+  }, 120_000);
+
+  it('when a key is replayed a day later, then it still answers with the first response; after two days it is forgotten', async () => {
+    const team = await createPartnerTeam(h.app, h.adminToken);
+    const t = await transitionFor(team);
+    const key = `later-${crypto.randomUUID()}`;
+    const send = () =>
+      as(h.app, team.manager)
+        .post(`/v1/workflows/${t.id}/events`, { type: 'CONFIRM_PROFILE' })
+        .set('Idempotency-Key', key);
+    const first = await send();
+    h.clock.advanceHours(25);
+    await h.engine.forgetOldIdempotencyKeys();
+    const later = await send();
+    expect(later.status).toBe(200);
+    expect(later.body).toEqual(first.body);
+    expect(later.headers['idempotent-replayed']).toBe('true');
+
+    // Past the retention the key is forgotten: the same request is a new one, and refused.
+    h.clock.advanceHours(24);
+    expect(await h.engine.forgetOldIdempotencyKeys()).toBeGreaterThanOrEqual(1);
+    const forgotten = await send();
+    expect(forgotten.status).toBe(409);
+    expect(forgotten.headers['idempotent-replayed']).toBeUndefined();
+  });
+
   it('when another principal uses the same key, then it does not see the first response', async () => {
     const team = await createPartnerTeam(h.app, h.adminToken);
     const t = await transitionFor(team);

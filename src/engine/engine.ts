@@ -37,7 +37,13 @@ import {
   revokeConsent,
 } from '../store/consents.ts';
 import { appendHistory, type HistoryRow } from '../store/history.ts';
-import { reserveKey, storeResponse, type StoredResponse } from '../store/idempotency.ts';
+import {
+  keyRetentionMs,
+  purgeKeys,
+  reserveKey,
+  storeResponse,
+  type StoredResponse,
+} from '../store/idempotency.ts';
 import {
   customersToPlan,
   grantViewer,
@@ -774,6 +780,11 @@ export class Engine {
       writes: new Map<string, number>(),
     };
     await this.planCustomers(tx, open, ['resellerRelationship', 'mcaReacceptance'], cause);
+  }
+
+  /** Forgets idempotency keys past their retention; returns how many. */
+  async forgetOldIdempotencyKeys(): Promise<number> {
+    return purgeKeys(this.#db, new Date(this.#clock.now().getTime() - keyRetentionMs));
   }
 
   /**

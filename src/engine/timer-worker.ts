@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import type { Engine } from './engine.ts';
 
+const purgeEveryMs = 60 * 60 * 1000;
+
 /**
- * Polls for due timers. Timers live in Postgres, so a restart loses none, and several
- * processes may poll at once: each timer is claimed by exactly one.
+ * Polls for due timers, and hourly forgets idempotency keys past their retention. Timers
+ * live in Postgres, so a restart loses none, and several processes may poll at once: each
+ * timer is claimed by exactly one.
  */
 export function startTimerWorker(
   engine: Engine,
@@ -12,11 +15,19 @@ export function startTimerWorker(
 ): { stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let lastPurge = Number.NEGATIVE_INFINITY;
   const tick = () => {
     running = engine
       .fireDueTimers()
-      .then((fired) => {
+      .then(async (fired) => {
         if (fired > 0) logger.info({ fired }, 'timers fired');
+        // Old idempotency keys go hourly: often enough to keep the table small, rare enough
+        // to cost nothing.
+        if (performance.now() - lastPurge >= purgeEveryMs) {
+          lastPurge = performance.now();
+          const forgotten = await engine.forgetOldIdempotencyKeys();
+          if (forgotten > 0) logger.info({ forgotten }, 'old idempotency keys forgotten');
+        }
       })
       .catch((err: unknown) => logger.warn({ err }, 'timer poll failed; will retry'));
   };
