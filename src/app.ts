@@ -5,7 +5,9 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
+import { MalformedRequest } from './errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
+import { carriesNul } from './http/nul-guard.ts';
 import { createAuditRouter } from './http/audit.router.ts';
 import { createConsentLinkRouter } from './http/consent-links.router.ts';
 import { createConsentStatementRouter } from './http/consent-statements.router.ts';
@@ -63,6 +65,10 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
     }),
   );
 
+  app.use('/v1', (req, _res, next) => {
+    if (carriesNul(req)) throw new MalformedRequest('Text may not contain the NUL character.');
+    next();
+  });
   app.use(createMetaRouter({ db, catalog }));
   app.use(['/v1', '/consent'], rateLimit(config.RATE_LIMIT_PER_MIN));
   app.use('/v1', authenticate(db));

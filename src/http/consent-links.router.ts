@@ -8,6 +8,7 @@ import { canSeePartner, canSeeWorkflow } from '../auth/scope.ts';
 import { definitionOf, restore, type Engine } from '../engine/engine.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { EventNotAllowed, NotFound } from '../errors.ts';
+import { carriesNul } from './nul-guard.ts';
 import { newId } from '../ids.ts';
 import {
   findConsentRequest,
@@ -116,14 +117,21 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
 
   // The customer's page: public, reached only through the unguessable token in the link.
   const page = Router();
-  page.use(express.urlencoded({ extended: false, limit: '16kb' }));
-  page.use((_req, res, next) => {
+  // Scoped to the page's own path: this router is mounted beside the API's routes.
+  page.use('/consent', express.urlencoded({ extended: false, limit: '16kb' }));
+  page.use('/consent', (req, res, next) => {
     res.set({
       'Cache-Control': 'no-store',
       'Content-Security-Policy':
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
       'X-Frame-Options': 'DENY',
     });
+    if (carriesNul(req))
+      return void sendPage(
+        res,
+        400,
+        messagePage('Answer not understood', 'Please use the buttons on the consent page.'),
+      );
     next();
   });
 

@@ -31,6 +31,16 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/**
+ * Postgres class 22, data exceptions: a value from the request the database cannot take
+ * (out of range, not valid text). The request is at fault, and nothing was applied.
+ */
+function isDataException(error: unknown): boolean {
+  const code =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : null;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}
+
 /** body-parser's refusals, mapped to the problem codes of SPEC §3. */
 function fromBodyParser(error: unknown, limit: number): ProblemError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -63,7 +73,11 @@ export function errorHandler(logger: Logger, bodyLimit: number) {
     else
       problem =
         fromBodyParser(error, bodyLimit) ??
-        (isDatabaseUnavailable(error) ? new Unavailable() : internal());
+        (isDatabaseUnavailable(error)
+          ? new Unavailable()
+          : isDataException(error)
+            ? new MalformedRequest('A value in the request cannot be stored.')
+            : internal());
     if (problem.status >= 500)
       logger.error({ err: error, requestId: req.requestId }, 'request failed');
     else logger.info({ code: problem.code, requestId: req.requestId }, 'request refused');

@@ -13,6 +13,12 @@ export interface Operation {
   errors?: number[];
 }
 
+/**
+ * Problems any route can answer, whatever it does: a body that is not JSON (parsed before
+ * routing), a body over the limit, a token over its rate, the database out of reach.
+ */
+export const commonErrors = [400, 413, 429, 503] as const;
+
 /** Collects the operations the routers serve, so the OpenAPI document cannot drift from them. */
 export class ApiCatalog {
   readonly operations: Operation[] = [];
@@ -46,7 +52,7 @@ export class ApiCatalog {
           content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } },
         };
       }
-      for (const status of op.errors ?? []) {
+      for (const status of new Set([...(op.errors ?? []), ...commonErrors])) {
         responses[String(status)] = {
           description: 'Problem',
           content: { 'application/problem+json': { schema: jsonSchema(problem, 'output') } },
