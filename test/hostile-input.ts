@@ -191,8 +191,10 @@ export function describeHostileInput(runs: number): void {
   });
 
   async function counts(): Promise<Record<'principals' | 'workflows' | 'history', number>> {
-    const one = async (table: string) =>
-      Number(((await h.db(table).count({ n: '*' })) as Array<{ n: number | string }>)[0]!.n);
+    const one = async (table: string) => {
+      const [row] = await h.db(table).count<Array<{ n: number | string }>>({ n: '*' });
+      return Number(row!.n);
+    };
     return {
       principals: await one('principals'),
       workflows: await one('workflows'),
