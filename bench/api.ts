@@ -1,11 +1,17 @@
 import http from 'node:http';
 
 /**
- * A small HTTP client for the benchmark: JSON in and out over keep-alive sockets. It uses
+ * A small HTTP client for the benchmark and the chaos tests: JSON in and out over keep-alive sockets. It uses
  * `node:http` rather than `fetch` because the load generator shares the machine's cores with
  * the server and the database, and fetch spends several times more CPU per request: with it
  * the benchmark measured its own client as much as the server.
  */
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
 export class Api {
   readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   readonly #url: URL;
@@ -14,6 +20,48 @@ export class Api {
     this.#url = new URL(base);
   }
 
+  /** One request with its raw answer; rejects only when no answer came (a broken socket). */
+  request(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<RawResponse> {
+    const data = options.body === undefined ? undefined : JSON.stringify(options.body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: this.#url.hostname,
+          port: this.#url.port,
+          path,
+          method,
+          agent: this.#agent,
+          headers: {
+            ...(options.token === undefined ? {} : { Authorization: `Bearer ${options.token}` }),
+            ...(data === undefined
+              ? {}
+              : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) }),
+            ...options.headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+  }
+
+  /** A JSON call that must answer one of `expected`; anything else throws with the answer. */
   async call<T = Record<string, unknown>>(
     token: string,
     method: string,
@@ -21,42 +69,7 @@ export class Api {
     body?: unknown,
     expected = [200, 201],
   ): Promise<T> {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const { status, text } = await new Promise<{ status: number; text: string }>(
-      (resolve, reject) => {
-        const req = http.request(
-          {
-            host: this.#url.hostname,
-            port: this.#url.port,
-            path,
-            method,
-            agent: this.#agent,
-            headers: {
-              Authorization: `Bearer ${token}`,
-              ...(data === undefined
-                ? {}
-                : {
-                    'Content-Type': 'application/json',
-                    'Content-Length': Buffer.byteLength(data),
-                  }),
-            },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString('utf8'),
-              }),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end(data);
-      },
-    );
+    const { status, text } = await this.request(method, path, { token, body });
     if (!expected.includes(status))
       throw new Error(`${method} ${path} → ${status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;

@@ -7,9 +7,7 @@
  *   npm run bench -- --quick      shorter phases and smaller partners
  *   npm run bench -- --json       figures as JSON instead of a table
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import knexFactory from 'knex';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
@@ -22,6 +20,7 @@ import {
   partnerInEnrolling,
   startMigrating,
 } from './scenario.ts';
+import { ServerProcess } from './server-process.ts';
 import { measure, percentile, type Rate } from './stats.ts';
 
 const args = new Set(process.argv.slice(2));
@@ -37,20 +36,6 @@ const log = (line: string) => {
   if (!asJson) process.stderr.write(`${line}\n`);
 };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /** Peak resident memory of a process, in MiB (Linux). */
 function peakMemoryMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -63,35 +48,6 @@ function currentMemoryMiB(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024);
 }
 
-async function startServer(databaseUrl: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: adminToken,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MIN: '100000000',
-      BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
-      TIMER_INTERVAL_MS: '600000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) return { child, base };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  child.kill('SIGKILL');
-  throw new Error('The server did not become ready');
-}
-
 async function main(): Promise<void> {
   const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `tiershift_bench_${Date.now()}`;
@@ -100,7 +56,7 @@ async function main(): Promise<void> {
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const databaseUrl = url.toString();
-  let server: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
   let closeClient = () => {};
   try {
     const db = createDatabase({ databaseUrl });
@@ -114,11 +70,15 @@ async function main(): Promise<void> {
       log(`  ${c} connections: ${ceilings[c].perSecond.toFixed(0)} events/s`);
     }
 
-    const started = await startServer(databaseUrl);
-    server = started.child;
-    const api = new Api(started.base);
+    server = await ServerProcess.start({
+      databaseUrl,
+      adminToken,
+      // Customers are imported in chunks of 2,000: more than the default 1 MiB a request.
+      env: { BODY_LIMIT_BYTES: String(8 * 1024 * 1024) },
+    });
+    const api = new Api(server.base);
     closeClient = () => api.close();
-    const pid = server.pid!;
+    const { pid } = server;
 
     log('Through HTTP: setting up one enrollment per client');
     const enrollments: Array<Awaited<ReturnType<typeof partnerInEnrolling>>> = [];
@@ -212,8 +172,7 @@ async function main(): Promise<void> {
     }
   } finally {
     closeClient();
-    server?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 500));
+    await server?.kill('SIGTERM');
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   }

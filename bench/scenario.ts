@@ -46,11 +46,15 @@ export async function createProvider(api: Api, admin: string): Promise<Provider>
   return { id: provider.id, token: principal.token };
 }
 
-/** A partner with its people and a transition in `enrolling`; returns its enrollment too. */
-export async function partnerInEnrolling(
-  api: Api,
-  admin: string,
-): Promise<Partner & { enrollmentId: string }> {
+export interface PartnerTeam {
+  id: string;
+  tenantId: string;
+  manager: string;
+  globalAdmin: string;
+}
+
+/** A partner and its manager and global admin. */
+export async function createPartnerTeam(api: Api, admin: string): Promise<PartnerTeam> {
   const tenantId = randomUUID();
   const partner = await api.call<{ id: string }>(admin, 'POST', '/v1/partners', {
     name: `Partner ${serial}`,
@@ -69,10 +73,23 @@ export async function partnerInEnrolling(
         partnerId: partner.id,
       })
     ).token;
-  const manager = await token('manager');
-  const globalAdmin = await token('global_admin');
+  return {
+    id: partner.id,
+    tenantId,
+    manager: await token('manager'),
+    globalAdmin: await token('global_admin'),
+  };
+}
+
+/** A partner with its people and a transition in `enrolling`; returns its enrollment too. */
+export async function partnerInEnrolling(
+  api: Api,
+  admin: string,
+): Promise<Partner & { enrollmentId: string }> {
+  const team = await createPartnerTeam(api, admin);
+  const { manager, globalAdmin } = team;
   const transition = await api.call<{ id: string }>(manager, 'POST', '/v1/transitions', {
-    partnerId: partner.id,
+    partnerId: team.id,
     tenantStrategy: 'new_tenant',
   });
   await api.event(manager, transition.id, { type: 'CONFIRM_PROFILE' });
@@ -82,10 +99,7 @@ export async function partnerInEnrolling(
   });
   const [enrollment] = await api.all(manager, `machine=enrollment&parentId=${transition.id}`);
   return {
-    id: partner.id,
-    tenantId,
-    manager,
-    globalAdmin,
+    ...team,
     transitionId: transition.id,
     enrollmentId: enrollment!.id,
   };

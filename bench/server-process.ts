@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface ServerProcessOptions {
+  databaseUrl: string;
+  adminToken: string;
+  /** Settings on top of the defaults below (quiet logs, no rate limit to speak of). */
+  env?: Record<string, string>;
+  /** Reuse a port, as a restarted server would. */
+  port?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** The real server, `src/server.ts`, in a process of its own: what the benchmark and the chaos tests drive. */
+export class ServerProcess {
+  #stderr = '';
+  readonly #exited: Promise<number | null>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-8000);
+    });
+    this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  get base(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error('The server process did not start');
+    return this.child.pid;
+  }
+
+  /** The end of what the server wrote to stderr, for a failure message. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  static async start(options: ServerProcessOptions): Promise<ServerProcess> {
+    const port = options.port ?? (await freePort());
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: options.databaseUrl,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        ADMIN_TOKEN: options.adminToken,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MIN: '100000000',
+        TIMER_INTERVAL_MS: '600000',
+        ...options.env,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const server = new ServerProcess(child, port);
+    await server.waitReady();
+    return server;
+  }
+
+  /** Waits until `/readyz` says yes; fails with the server's own words if it never does. */
+  async waitReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      if (!this.running) throw new Error(`The server exited while starting:\n${this.#stderr}`);
+      const ready = await fetch(`${this.base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.child.kill('SIGKILL');
+    throw new Error(`The server did not become ready:\n${this.#stderr}`);
+  }
+
+  /** Sends `signal` and waits for the process to be gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.running) this.child.kill(signal);
+    await this.#exited;
+  }
+}
