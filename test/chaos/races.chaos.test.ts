@@ -28,6 +28,14 @@ afterAll(async () => {
   await db?.destroy();
 });
 
+async function counters(id: string): Promise<{ version: number; history_length: number }> {
+  const row = await db<{ id: string; version: number; history_length: number }>('workflows')
+    .where('id', id)
+    .first('version', 'history_length');
+  if (!row) throw new Error(`No workflow ${id}`);
+  return row;
+}
+
 async function outcomesSince(workflowId: string, seq: number): Promise<Record<string, number>> {
   const rows = await db('history')
     .where('workflow_id', workflowId)
@@ -44,10 +52,7 @@ describe('races on one workflow, across two server processes', () => {
     const path = `/v1/workflows/${enrollment.enrollmentId}/events`;
     let total = 0;
     for (let round = 1; round <= 200; round += 1) {
-      const before = await db('workflows').where('id', enrollment.enrollmentId).first<{
-        version: number;
-        history_length: number;
-      }>();
+      const before = await counters(enrollment.enrollmentId);
       const racers = randomInt(2, 101);
       total += racers;
       const answers = await Promise.all(
@@ -55,7 +60,7 @@ describe('races on one workflow, across two server processes', () => {
           apis[i % 2]!.request('POST', path, {
             token: enrollment.manager,
             body: { type: 'UPDATE_PROFILE', mfaEnforced: round % 2 === 0 },
-            headers: { 'If-Match': `"${before!.version}"` },
+            headers: { 'If-Match': `"${before.version}"` },
           }),
         ),
       );
@@ -69,16 +74,13 @@ describe('races on one workflow, across two server processes', () => {
         statuses.every((s) => s === 200 || s === 409 || s === 412),
         where,
       ).toBe(true);
-      const after = await db('workflows').where('id', enrollment.enrollmentId).first<{
-        version: number;
-        history_length: number;
-      }>();
-      expect(after!.version, where).toBe(before!.version + 1);
+      const after = await counters(enrollment.enrollmentId);
+      expect(after.version, where).toBe(before.version + 1);
       // The losers are on record too, as refused: every attempt is history, one is applied.
-      expect(await outcomesSince(enrollment.enrollmentId, before!.history_length), where).toEqual(
+      expect(await outcomesSince(enrollment.enrollmentId, before.history_length), where).toEqual(
         racers > 1 ? { applied: 1, rejected: racers - 1 } : { applied: 1 },
       );
-      expect(after!.history_length, where).toBe(before!.history_length + racers);
+      expect(after.history_length, where).toBe(before.history_length + racers);
     }
     expect(total).toBeGreaterThan(400);
     const verdict = await apis[1]!.call<{ valid: boolean }>(
