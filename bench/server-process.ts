@@ -26,16 +26,18 @@ export async function freePort(): Promise<number> {
 
 /** The real server, `src/server.ts`, in a process of its own: what the benchmark and the chaos tests drive. */
 export class ServerProcess {
-  #stderr = '';
+  #output = '';
   readonly #exited: Promise<number | null>;
 
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
   ) {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-8000);
-    });
+    const keep = (chunk: Buffer) => {
+      this.#output = (this.#output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
@@ -48,9 +50,9 @@ export class ServerProcess {
     return this.child.pid;
   }
 
-  /** The end of what the server wrote to stderr, for a failure message. */
-  get stderr(): string {
-    return this.#stderr;
+  /** The end of what the server wrote (its log and errors), for a failure message. */
+  get output(): string {
+    return this.#output;
   }
 
   get running(): boolean {
@@ -71,7 +73,7 @@ export class ServerProcess {
         TIMER_INTERVAL_MS: '600000',
         ...options.env,
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child, port);
     await server.waitReady();
@@ -82,7 +84,7 @@ export class ServerProcess {
   async waitReady(timeoutMs = 30_000): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
-      if (!this.running) throw new Error(`The server exited while starting:\n${this.#stderr}`);
+      if (!this.running) throw new Error(`The server exited while starting:\n${this.#output}`);
       const ready = await fetch(`${this.base}/readyz`).then(
         (r) => r.ok,
         () => false,
@@ -91,7 +93,7 @@ export class ServerProcess {
       await new Promise((r) => setTimeout(r, 100));
     }
     this.child.kill('SIGKILL');
-    throw new Error(`The server did not become ready:\n${this.#stderr}`);
+    throw new Error(`The server did not become ready:\n${this.#output}`);
   }
 
   /** Sends `signal` and waits for the process to be gone. */

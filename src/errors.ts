@@ -141,12 +141,14 @@ export class RateLimited extends ProblemError {
 }
 
 export class Unavailable extends ProblemError {
-  constructor() {
+  constructor(outcome: 'nothing_applied' | 'outcome_unknown' = 'nothing_applied') {
     super(
       503,
       'unavailable',
       'Service unavailable',
-      'The database cannot be reached; nothing was applied.',
+      outcome === 'nothing_applied'
+        ? 'The database cannot be reached; nothing was applied.'
+        : 'The database connection was lost while committing: the change may or may not be stored. Send the request again with the same Idempotency-Key to learn which.',
     );
   }
 }

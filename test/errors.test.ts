@@ -1,3 +1,4 @@
+import express from 'express';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,7 @@ import {
 } from './factories.ts';
 import { createApp } from '../src/app.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { errorHandler } from '../src/http/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { createDatabase } from '../src/store/database.ts';
 import { as, startHarness, type Harness } from './harness.ts';
@@ -316,6 +318,24 @@ describe('every error code of the SPEC, each from the case it names', () => {
       503,
       'unavailable',
     );
+  });
+
+  it('when the connection is lost on COMMIT, then 503 says the outcome is unknown rather than that nothing was applied', async () => {
+    const app = express();
+    app.post('/commit', () => {
+      throw new Error('COMMIT; - Connection terminated unexpectedly');
+    });
+    app.post('/begin', () => {
+      throw new Error('BEGIN; - Connection terminated unexpectedly');
+    });
+    app.use(errorHandler(createLogger('silent'), 1024));
+    const commit = await supertest(app).post('/commit');
+    expectProblem(commit, 503, 'unavailable');
+    expect(commit.headers['retry-after']).toBe('1');
+    expect((commit.body as { detail: string }).detail).toMatch(/may or may not be stored/);
+    const begin = await supertest(app).post('/begin');
+    expectProblem(begin, 503, 'unavailable');
+    expect((begin.body as { detail: string }).detail).toMatch(/nothing was applied/);
   });
 
   it('when a route does not exist, then 404 problem+json', async () => {

@@ -17,9 +17,12 @@ function isDatabaseUnavailable(error: unknown): boolean {
     typeof code === 'string' &&
     (code.startsWith('08') ||
       code === '57P01' ||
+      code === '57P02' ||
       code === '57P03' ||
+      code === '53300' ||
       code === 'ECONNREFUSED' ||
       code === 'ECONNRESET' ||
+      code === 'EPIPE' ||
       code === 'ETIMEDOUT')
   ) {
     return true;
@@ -27,8 +30,20 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (name === 'KnexTimeoutError') return true;
   return (
     typeof message === 'string' &&
-    /Connection terminated|connect ECONNREFUSED|Unable to acquire a connection/.test(message)
+    /Connection terminated|connect ECONNREFUSED|Unable to acquire a connection|is not queryable|terminating connection/.test(
+      message,
+    )
   );
+}
+
+/**
+ * A connection lost on COMMIT leaves the outcome unknown: Postgres may have committed before
+ * the connection went. The client is told so, not told that nothing was applied.
+ */
+function lostOnCommit(error: unknown): boolean {
+  const message =
+    typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : null;
+  return typeof message === 'string' && message.startsWith('COMMIT');
 }
 
 /**
@@ -58,6 +73,7 @@ function fromBodyParser(error: unknown, limit: number): ProblemError | undefined
 
 export function sendProblem(res: Response, error: ProblemError): void {
   if (error instanceof RateLimited) res.set('Retry-After', String(error.retryAfterSeconds));
+  if (error instanceof Unavailable) res.set('Retry-After', '1');
   res.status(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem()));
 }
 
@@ -74,7 +90,7 @@ export function errorHandler(logger: Logger, bodyLimit: number) {
       problem =
         fromBodyParser(error, bodyLimit) ??
         (isDatabaseUnavailable(error)
-          ? new Unavailable()
+          ? new Unavailable(lostOnCommit(error) ? 'outcome_unknown' : 'nothing_applied')
           : isDataException(error)
             ? new MalformedRequest('A value in the request cannot be stored.')
             : internal());

@@ -25,6 +25,8 @@ const docsPage = `<!doctype html>
 
 const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });`;
 
+const readyTimeoutMs = 2000;
+
 /** Public routes: liveness, readiness, and the API's own description. */
 export function createMetaRouter({ db, catalog }: { db: Database; catalog: ApiCatalog }): Router {
   const router = Router();
@@ -35,7 +37,11 @@ export function createMetaRouter({ db, catalog }: { db: Database; catalog: ApiCa
   });
 
   router.get('/readyz', async (_req, res) => {
-    const ready = await migrationsComplete(db).catch(() => false);
+    // A database that hangs rather than refuses must not hang the probe with it.
+    const ready = await Promise.race([
+      migrationsComplete(db).catch(() => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), readyTimeoutMs).unref()),
+    ]);
     res.status(ready ? 200 : 503).json({ ready, database: ready ? 'ok' : 'unavailable' });
   });
 
