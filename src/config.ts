@@ -16,6 +16,10 @@ const configSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TIMER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** How long a client may take to send a whole request; then 408 and the connection closes. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long one database statement may run (lock waits included); then it is cancelled. */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Base URL of consent links; by default the address the request came to. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -140,15 +140,15 @@ export class RateLimited extends ProblemError {
   }
 }
 
+const unavailableDetails = {
+  nothing_applied: 'The database cannot be reached; nothing was applied.',
+  timed_out: 'The database did not answer in time; nothing was applied. Try again shortly.',
+  outcome_unknown:
+    'The database connection was lost while committing: the change may or may not be stored. Send the request again with the same Idempotency-Key to learn which.',
+} as const;
+
 export class Unavailable extends ProblemError {
-  constructor(outcome: 'nothing_applied' | 'outcome_unknown' = 'nothing_applied') {
-    super(
-      503,
-      'unavailable',
-      'Service unavailable',
-      outcome === 'nothing_applied'
-        ? 'The database cannot be reached; nothing was applied.'
-        : 'The database connection was lost while committing: the change may or may not be stored. Send the request again with the same Idempotency-Key to learn which.',
-    );
+  constructor(outcome: keyof typeof unavailableDetails = 'nothing_applied') {
+    super(503, 'unavailable', 'Service unavailable', unavailableDetails[outcome]);
   }
 }

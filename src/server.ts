@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
 import { createApp } from './app.ts';
+import { listen } from './http-server.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';
 import { loadConfig, type Config } from './config.ts';
 import { systemClock } from './engine/clock.ts';
@@ -10,7 +10,11 @@ import { createDatabase, migrateToLatest } from './store/database.ts';
 
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
-  const db = createDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+  });
   logger.info(
     config.DATABASE_URL
       ? { database: 'postgres' }
@@ -30,12 +34,7 @@ async function main(config: Config): Promise<void> {
   const app = createApp({ db, engine, logger, config });
   const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
 
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, (error?: Error) => {
-      if (error) reject(error);
-      else resolve(s);
-    });
-  });
+  const server = await listen(app, config);
   logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'Tiershift is listening');
 
   const shutdown = async (signal: string) => {

@@ -37,6 +37,16 @@ function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
+ * A statement cancelled by `statement_timeout` (or a lock not granted in time): the
+ * transaction is rolled back, so nothing was applied, and trying again later may work.
+ */
+function timedOut(error: unknown): boolean {
+  const code =
+    typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : null;
+  return code === '57014' || code === '55P03';
+}
+
+/**
  * A connection lost on COMMIT leaves the outcome unknown: Postgres may have committed before
  * the connection went. The client is told so, not told that nothing was applied.
  */
@@ -91,9 +101,11 @@ export function errorHandler(logger: Logger, bodyLimit: number) {
         fromBodyParser(error, bodyLimit) ??
         (isDatabaseUnavailable(error)
           ? new Unavailable(lostOnCommit(error) ? 'outcome_unknown' : 'nothing_applied')
-          : isDataException(error)
-            ? new MalformedRequest('A value in the request cannot be stored.')
-            : internal());
+          : timedOut(error)
+            ? new Unavailable('timed_out')
+            : isDataException(error)
+              ? new MalformedRequest('A value in the request cannot be stored.')
+              : internal());
     if (problem.status >= 500)
       logger.error({ err: error, requestId: req.requestId }, 'request failed');
     else logger.info({ code: problem.code, requestId: req.requestId }, 'request refused');

@@ -14,6 +14,12 @@ export interface DatabaseOptions {
   /** Folder of the embedded database; `memory://` keeps it in memory only. */
   dataDir?: string | undefined;
   poolMax?: number;
+  /**
+   * Postgres cancels any statement (a lock wait included) that runs longer, so a stuck
+   * request rolls back instead of holding its connection. The embedded database serves
+   * one connection at a time and has no one to wait for.
+   */
+  statementTimeoutMs?: number | undefined;
 }
 
 export type Database = Knex;
@@ -23,7 +29,10 @@ export function createDatabase(options: DatabaseOptions): Database {
   if (options.databaseUrl) {
     return knexFactory({
       client: 'pg',
-      connection: options.databaseUrl,
+      connection: {
+        connectionString: options.databaseUrl,
+        ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+      },
       pool: { min: 0, max: options.poolMax ?? 10 },
       acquireConnectionTimeout: 10_000,
     });
