@@ -1,9 +1,16 @@
 import type { Knex } from 'knex';
+import type { CustomerRow } from '../store/customers.ts';
 import { findCustomer, latestChildren, subscriptionsOf } from '../store/moves.ts';
-import { findPartner } from '../store/partners.ts';
+import { findPartner, type PartnerRow } from '../store/partners.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 
 const settledMca = new Set(['accepted', 'retained']);
+
+/** Rows the caller has already read in this transaction, so they are not read again. */
+export interface KnownRows {
+  partner?: PartnerRow | undefined;
+  customer?: CustomerRow | undefined;
+}
 
 /**
  * Everything a new child needs that lives in the database rather than in its parent's
@@ -15,8 +22,9 @@ export async function childInput(
   machine: string,
   parent: WorkflowRow,
   customerId: string | null,
+  known: KnownRows = {},
 ): Promise<Record<string, unknown>> {
-  const partner = await findPartner(tx, parent.partner_id);
+  const partner = known.partner ?? (await findPartner(tx, parent.partner_id));
   if (!partner) throw new Error(`Partner ${parent.partner_id} is missing`);
   if (machine === 'enrollment') {
     return {
@@ -26,7 +34,10 @@ export async function childInput(
     };
   }
   if (customerId === null) throw new Error(`A ${machine} child needs a customer`);
-  const customer = await findCustomer(tx, parent.partner_id, customerId);
+  const customer =
+    known.customer?.id === customerId
+      ? known.customer
+      : await findCustomer(tx, parent.partner_id, customerId);
   if (!customer) throw new Error(`Customer ${customerId} is missing`);
   const common = { customerId, providerId: parent.provider_id ?? '' };
   switch (machine) {

@@ -29,6 +29,7 @@ import {
   VersionConflict,
 } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { findPartner } from '../store/partners.ts';
 import type { Database } from '../store/database.ts';
 import {
   findConsentRequest,
@@ -36,7 +37,7 @@ import {
   markConsentRequestUsed,
   revokeConsent,
 } from '../store/consents.ts';
-import { appendHistory, type HistoryRow } from '../store/history.ts';
+import type { HistoryRow } from '../store/history.ts';
 import {
   keyRetentionMs,
   purgeKeys,
@@ -54,7 +55,7 @@ import {
 import { claimDueTimer, deleteTimers, insertTimer } from '../store/timers.ts';
 import {
   findWorkflow,
-  insertWorkflow,
+  insertWorkflowWithHistory,
   lockWorkflow,
   openChildren,
   writeStep,
@@ -62,7 +63,7 @@ import {
   type WorkflowRow,
   type WorkflowStatus,
 } from '../store/workflows.ts';
-import { childInput } from './child-inputs.ts';
+import { childInput, type KnownRows } from './child-inputs.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
 import { chainHash, genesisHash, sha256Hex } from './hash.ts';
@@ -463,8 +464,7 @@ export class Engine {
       null,
     );
     const row = { ...blank, history_length: 1, head_hash: history.hash };
-    await insertWorkflow(tx, row);
-    await appendHistory(tx, history);
+    await insertWorkflowWithHistory(tx, row, history);
     await this.#runEffects(tx, row, actions, cause);
     await this.#reportIfFinished(tx, row, snapshot, cause);
     return row;
@@ -478,8 +478,9 @@ export class Engine {
     customerId: string | null,
     given: Record<string, unknown>,
     cause: Cause,
+    known?: KnownRows,
   ): Promise<WorkflowRow> {
-    const facts = await childInput(tx, machine, parent, customerId);
+    const facts = await childInput(tx, machine, parent, customerId, known);
     return this.#create(
       tx,
       {
@@ -677,9 +678,14 @@ export class Engine {
     cause: Cause,
   ): Promise<number> {
     const customers = await customersToPlan(tx, transitionRow.partner_id, transitionRow.id);
+    // Thousands of children share one partner: read it once, not once per child.
+    const partner = await findPartner(tx, transitionRow.partner_id);
     for (const customer of customers) {
       for (const machine of machines) {
-        await this.#createChild(tx, transitionRow, machine, customer.id, {}, cause);
+        await this.#createChild(tx, transitionRow, machine, customer.id, {}, cause, {
+          partner,
+          customer,
+        });
       }
     }
     const parent = await lockWorkflow(tx, transitionRow.id);

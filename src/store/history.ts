@@ -18,14 +18,6 @@ export interface HistoryRow {
   hash: string;
 }
 
-export async function appendHistory(tx: Knex, row: HistoryRow): Promise<void> {
-  await tx('history').insert({
-    ...row,
-    payload: JSON.stringify(row.payload),
-    reason: row.reason === null ? null : JSON.stringify(row.reason),
-  });
-}
-
 export async function listHistory(
   db: Knex,
   workflowId: string,

@@ -24,10 +24,6 @@ export interface WorkflowRow {
   seq?: number;
 }
 
-export async function insertWorkflow(db: Knex, row: WorkflowRow): Promise<void> {
-  await db('workflows').insert({ ...row, snapshot: JSON.stringify(row.snapshot) });
-}
-
 export async function findWorkflow(db: Knex, id: string): Promise<WorkflowRow | undefined> {
   return db<WorkflowRow>('workflows').where({ id }).first();
 }
@@ -63,14 +59,40 @@ export async function writeStep(
     .where({ id: current.id, version: current.version, history_length: current.history_length })
     .update({ ...change, snapshot: JSON.stringify(change.snapshot) })
     .returning('id');
+  if ((await withHistoryRow(tx, update, history)) !== 1)
+    throw new Error(`Workflow ${current.id} changed under its lock`);
+}
+
+/** A new workflow and its first history row, in one statement for the same reasons. */
+export async function insertWorkflowWithHistory(
+  tx: Knex.Transaction,
+  row: WorkflowRow,
+  history: HistoryRow,
+): Promise<void> {
+  const insert = tx('workflows')
+    .insert({ ...row, snapshot: JSON.stringify(row.snapshot) })
+    .returning('id');
+  if ((await withHistoryRow(tx, insert, history)) !== 1)
+    throw new Error(`Workflow ${row.id} was not created`);
+}
+
+/**
+ * Runs `write` (an insert or update of one workflow returning its id) and inserts `history`
+ * for the row it wrote, if it wrote one. Returns how many history rows were inserted.
+ */
+async function withHistoryRow(
+  tx: Knex.Transaction,
+  write: Knex.QueryBuilder,
+  history: HistoryRow,
+): Promise<number> {
   const result: { rows: unknown[] } = await tx.raw(
-    `WITH updated AS (?)
+    `WITH written AS (?)
      INSERT INTO history (${historyColumns.join(', ')})
-     SELECT updated.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?
-     FROM updated
+     SELECT written.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?
+     FROM written
      RETURNING seq`,
     [
-      update,
+      write,
       history.seq,
       history.type,
       JSON.stringify(history.payload),
@@ -87,7 +109,7 @@ export async function writeStep(
       history.hash,
     ],
   );
-  if (result.rows.length !== 1) throw new Error(`Workflow ${current.id} changed under its lock`);
+  return result.rows.length;
 }
 
 const historyColumns = [
