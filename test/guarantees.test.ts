@@ -363,13 +363,25 @@ describe('restart', () => {
 });
 
 describe('machine versions', () => {
-  it('when a snapshot was stored by a machine version this build does not run, then it is refused, never guessed', async () => {
+  it('when a snapshot was stored by a machine version this build does not run, then it is refused, never guessed, and lists still answer', async () => {
     const team = await createPartnerTeam(h.app, h.adminToken);
     const t = await transitionFor(team);
     await h.db('workflows').where({ id: t.id }).update({ machine_version: 99 });
     const read = await as(h.app, team.manager).get(`/v1/workflows/${t.id}`);
     expect(read.status).toBe(409);
     expect(read.body).toMatchObject({ code: 'machine_version_unsupported' });
+    // A list still answers, and shows the row for what it is.
+    const listed = await as(h.app, team.manager).get('/v1/workflows?machine=transition');
+    expect(listed.status).toBe(200);
+    expect((listed.body as { items: unknown[] }).items).toContainEqual(
+      expect.objectContaining({
+        id: t.id,
+        machineVersion: 99,
+        context: null,
+        nextEvents: [],
+        flags: ['machine_version_unsupported'],
+      }),
+    );
     const sent = await as(h.app, team.manager).post(`/v1/workflows/${t.id}/events`, {
       type: 'CONFIRM_PROFILE',
     });

@@ -57,3 +57,30 @@ export function toWorkflowView(
   if (row.status === 'done') view.output = snapshot.output ?? null;
   return view;
 }
+
+/**
+ * A workflow stored by a machine version this build does not run, as a list shows it: what
+ * the row itself says, and nothing read from its snapshot, which only its own version may
+ * interpret. Reading it alone answers 409 `machine_version_unsupported`.
+ */
+export function toUnsupportedView(row: WorkflowRow): WorkflowView {
+  const view: WorkflowView = {
+    id: row.id,
+    machine: row.machine,
+    machineVersion: row.machine_version,
+    parentId: row.parent_id,
+    partnerId: row.partner_id,
+    state: row.state,
+    stateValue: null,
+    status: row.status,
+    context: null,
+    nextEvents: [],
+    flags: ['machine_version_unsupported'],
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+  if (row.customer_id) view.customerId = row.customer_id;
+  if (row.provider_id) view.providerId = row.provider_id;
+  return view;
+}

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
+import { findDefinition } from '../../machines/registry.ts';
 import { principalOf } from '../auth/authenticate.ts';
 import { partnerRoles } from '../auth/principal.ts';
 import { canSeePartner } from '../auth/scope.ts';
 import { definitionOf, restore, type Engine } from '../engine/engine.ts';
 import { canonicalJson } from '../engine/hash.ts';
-import { toWorkflowView } from '../engine/workflow-view.ts';
+import { toUnsupportedView, toWorkflowView } from '../engine/workflow-view.ts';
 import { Conflict, Forbidden, MalformedRequest, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
@@ -117,7 +118,12 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     res.json({
-      items: shown.map((row) => view(row, principal)),
+      // One row of a version this build does not run must not hide all the others.
+      items: shown.map((row) =>
+        findDefinition(row.machine)?.version === row.machine_version
+          ? view(row, principal)
+          : toUnsupportedView(row),
+      ),
       nextCursor:
         rows.length > query.limit && last?.seq !== undefined
           ? encodeCursor({ seq: Number(last.seq) })
