@@ -34,26 +34,13 @@ export function toWorkflowView(
   viewer: Principal,
   withholdBillTo = withholdsBillTo(viewer, snapshot.context),
 ): WorkflowView {
-  const context: unknown = withholdBillTo ? withoutBillTo(snapshot.context) : snapshot.context;
-  const view: WorkflowView = {
-    id: row.id,
-    machine: row.machine,
-    machineVersion: row.machine_version,
-    parentId: row.parent_id,
-    partnerId: row.partner_id,
-    state: row.state,
+  const active = row.status === 'active';
+  const view = fromRow(row, {
     stateValue: snapshot.value,
-    status: row.status,
-    context,
-    nextEvents: row.status === 'active' ? nextEvents(definition, snapshot) : [],
-    flags:
-      row.status === 'active' ? (definition.flags?.(snapshot.context as never, now) ?? []) : [],
-    version: row.version,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-  if (row.customer_id) view.customerId = row.customer_id;
-  if (row.provider_id) view.providerId = row.provider_id;
+    context: withholdBillTo ? withoutBillTo(snapshot.context) : snapshot.context,
+    nextEvents: active ? nextEvents(definition, snapshot) : [],
+    flags: active ? (definition.flags?.(snapshot.context as never, now) ?? []) : [],
+  });
   if (row.status === 'done') view.output = snapshot.output ?? null;
   return view;
 }
@@ -64,6 +51,19 @@ export function toWorkflowView(
  * interpret. Reading it alone answers 409 `machine_version_unsupported`.
  */
 export function toUnsupportedView(row: WorkflowRow): WorkflowView {
+  return fromRow(row, {
+    stateValue: null,
+    context: null,
+    nextEvents: [],
+    flags: ['machine_version_unsupported'],
+  });
+}
+
+/** The fields every view takes from the row itself, around what the snapshot says. */
+function fromRow(
+  row: WorkflowRow,
+  fromSnapshot: Pick<WorkflowView, 'stateValue' | 'context' | 'nextEvents' | 'flags'>,
+): WorkflowView {
   const view: WorkflowView = {
     id: row.id,
     machine: row.machine,
@@ -71,11 +71,8 @@ export function toUnsupportedView(row: WorkflowRow): WorkflowView {
     parentId: row.parent_id,
     partnerId: row.partner_id,
     state: row.state,
-    stateValue: null,
     status: row.status,
-    context: null,
-    nextEvents: [],
-    flags: ['machine_version_unsupported'],
+    ...fromSnapshot,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

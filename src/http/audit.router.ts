@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
@@ -242,14 +243,9 @@ async function divergence(db: Database, entry: DigestEntry): Promise<string | nu
 }
 
 /** Writes and waits for the socket to drain, so a large export never piles up in memory. */
-function write(res: Response, chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (res.write(chunk)) resolve();
-    else {
-      res.once('drain', resolve);
-      res.once('error', reject);
-    }
-  });
+/** Writes a chunk and waits for the socket to drain when it asks to; `once` cleans up both listeners. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (!res.write(chunk)) await once(res, 'drain');
 }
 
 function exportEntry(row: ExportRow) {
