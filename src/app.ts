@@ -44,20 +44,22 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
     res.set('X-Request-Id', req.requestId);
     next();
   });
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as express.Request).requestId,
-      quietReqLogger: true,
-      serializers: {
-        // A consent link's token is a credential: it never reaches the log.
-        req: stdSerializers.wrapRequestSerializer((req) => {
-          req.url = req.url.replace(/\/consent\/[^/?#]+/, '/consent/[redacted]');
-          return req;
-        }),
-      },
-    }),
-  );
+  // Request logs are written at info; above that the middleware would only cost time.
+  if (logger.isLevelEnabled('info'))
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (req) => (req as express.Request).requestId,
+        quietReqLogger: true,
+        serializers: {
+          // A consent link's token is a credential: it never reaches the log.
+          req: stdSerializers.wrapRequestSerializer((req) => {
+            req.url = req.url.replace(/\/consent\/[^/?#]+/, '/consent/[redacted]');
+            return req;
+          }),
+        },
+      }),
+    );
   app.use(
     express.json({
       limit: config.BODY_LIMIT_BYTES,
