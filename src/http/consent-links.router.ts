@@ -151,14 +151,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     if (request.expires_at <= now) return void sendPage(res, 410, expiredPage());
     const row = await findWorkflow(db, request.workflow_id);
     if (!row || row.state !== 'awaitingConsent' || row.status !== 'active') {
-      return void sendPage(
-        res,
-        409,
-        messagePage(
-          'No answer needed',
-          'This request no longer needs an answer. Nothing was changed.',
-        ),
-      );
+      return void sendPage(res, 409, noAnswerNeededPage());
     }
     const facts = await pageFacts(db, row, request.expires_at);
     sendPage(res, 200, consentForm(facts, `/consent/${req.params.token}`));
@@ -224,14 +217,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
           messagePage('Link not found', 'This consent link is not valid. Nothing was changed.'),
         );
       case 'refused':
-        return void sendPage(
-          res,
-          409,
-          messagePage(
-            'No answer needed',
-            'This request no longer needs an answer. Nothing was changed.',
-          ),
-        );
+        return void sendPage(res, 409, noAnswerNeededPage());
     }
   });
 
@@ -281,6 +267,13 @@ function usedPage(answer: string | null): string {
   return messagePage(
     'This link was already used',
     `This link can be used once, and ${what} with it. Nothing was changed.`,
+  );
+}
+
+function noAnswerNeededPage(): string {
+  return messagePage(
+    'No answer needed',
+    'This request no longer needs an answer. Nothing was changed.',
   );
 }
 
