@@ -107,6 +107,10 @@ export function describeHostileInput(runs: number): void {
         token: fc.oneof(fc.constantFrom(...tokens), headerValue, fc.constant(undefined)),
         ifMatch: fc.option(headerValue, { nil: undefined }),
         idempotencyKey: fc.option(headerValue, { nil: undefined }),
+        requestId: fc.option(headerValue, { nil: undefined }),
+        extra: fc.option(fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), headerValue), {
+          nil: undefined,
+        }),
         contentType: fc.constantFrom(
           'application/json',
           'text/plain',
@@ -134,6 +138,8 @@ export function describeHostileInput(runs: number): void {
             if (r.token !== undefined) req = req.set('Authorization', `Bearer ${r.token}`);
             if (r.ifMatch !== undefined) req = req.set('If-Match', r.ifMatch);
             if (r.idempotencyKey !== undefined) req = req.set('Idempotency-Key', r.idempotencyKey);
+            if (r.requestId !== undefined) req = req.set('X-Request-Id', r.requestId);
+            if (r.extra !== undefined) req = req.set(r.extra[0], r.extra[1]);
             if (method !== 'GET') {
               req = req.set('Content-Type', r.contentType);
               const payload = r.raw ?? (r.body === undefined ? undefined : JSON.stringify(r.body));
