@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import {
+  effectActions,
   refusalCode,
   type CancelCustomerChildrenParams,
   type CancelTimerParams,
@@ -59,6 +60,7 @@ import {
   lockWorkflow,
   openChildren,
   writeStep,
+  writeStepIfUnchanged,
   type WorkflowChange,
   type WorkflowRow,
   type WorkflowStatus,
@@ -144,6 +146,20 @@ interface PlannedAction {
   params?: unknown;
 }
 
+type Decision =
+  | { kind: 'refused'; type: string; payload: Record<string, unknown>; error: ProblemError }
+  | {
+      kind: 'applied';
+      definition: WorkflowDefinition;
+      next: AnyMachineSnapshot;
+      actions: readonly PlannedAction[];
+      type: string;
+      recorded: Record<string, unknown>;
+    };
+
+/** Actions that reach beyond the workflow's own row; an event with one needs the locked path. */
+const effects = new Set(Object.keys(effectActions));
+
 /**
  * Runs workflows: every change is a pure XState transition followed by one transaction that
  * writes the snapshot, its history row and every effect, or writes nothing at all.
@@ -177,6 +193,10 @@ export class Engine {
    * under the idempotency key in the same transaction.
    */
   async send(request: SendEventRequest): Promise<StoredResponse> {
+    if (request.idempotencyKey === undefined) {
+      const answer = await this.#sendWithoutLock(request);
+      if (answer) return answer;
+    }
     return withTransactionRetry(() =>
       this.#db.transaction(async (tx) => {
         const cause = {
@@ -209,6 +229,52 @@ export class Engine {
     );
   }
 
+  /**
+   * Most events change their own row and nothing else. Those are read, decided and written
+   * without a transaction: the change and its history row go in one compare-and-set
+   * statement, two round trips instead of four. Anything more (effects on other rows, facts
+   * from other tables, a workflow that finishes and tells its parent, a response to keep
+   * under an idempotency key), or a row that moved since it was read, is left to the locked
+   * path, which decides again from the start. Returns undefined when it left it.
+   */
+  async #sendWithoutLock(request: SendEventRequest): Promise<StoredResponse | undefined> {
+    const cause = {
+      principal: request.principal,
+      requestId: request.requestId,
+      now: this.#clock.now(),
+      writes: new Map<string, number>(),
+    };
+    const row = await findWorkflow(this.#db, request.workflowId);
+    if (!row || findDefinition(row.machine)?.version !== row.machine_version) return undefined;
+    if (!(await canSeeWorkflow(this.#db, cause.principal, row))) return undefined;
+    const type = eventType(request.body);
+    if (type !== undefined && definitionOf(row).events[type]?.facts) return undefined;
+    const decision = await this.#decide(this.#db, row, request.body, cause, request.ifMatch);
+    if (decision.kind === 'refused') {
+      const { change, history } = this.#rejected(
+        row,
+        decision.type,
+        decision.payload,
+        cause,
+        decision.error,
+      );
+      const written = await writeStepIfUnchanged(this.#db, row, change, history);
+      return written ? problemResponse(decision.error) : undefined;
+    }
+    const { definition, next, actions } = decision;
+    if (statusOf(next) !== 'active' || actions.some((a) => effects.has(a.type))) return undefined;
+    const { change, history } = this.#applied(
+      row,
+      definition,
+      next,
+      decision.type,
+      decision.recorded,
+      cause,
+    );
+    if (!(await writeStepIfUnchanged(this.#db, row, change, history))) return undefined;
+    return answer({ ...row, ...change }, cause);
+  }
+
   async #sendInTransaction(
     tx: Knex.Transaction,
     request: SendEventRequest,
@@ -226,18 +292,7 @@ export class Engine {
       (cause.writes.get(row.id) ?? 0) > 1
         ? ((await findWorkflow(tx, row.id)) ?? result.row)
         : result.row;
-    const definition = definitionOf(current);
-    return {
-      status: 200,
-      body: toWorkflowView(
-        current,
-        definition,
-        restore(definition, current),
-        cause.now,
-        cause.principal,
-      ),
-      headers: { ETag: `"${current.version}"` },
-    };
+    return answer(current, cause);
   }
 
   /**
@@ -251,14 +306,40 @@ export class Engine {
     cause: Cause,
     ifMatch?: string,
   ): Promise<StepResult> {
+    const decision = await this.#decide(tx, row, body, cause, ifMatch);
+    if (decision.kind === 'refused') {
+      const { type, payload, error } = decision;
+      await this.#recordRejection(tx, row, type, payload, cause, error);
+      return { ok: false, error };
+    }
+    const { definition, next, actions, type, recorded } = decision;
+    const updated = await this.#persist(tx, row, definition, next, type, recorded, cause);
+    await this.#runEffects(tx, updated, actions, cause);
+    await this.#reportIfFinished(tx, updated, next, cause);
+    return { ok: true, row: updated };
+  }
+
+  /**
+   * What one event does to a row, decided without writing anything: refused with a reason,
+   * or applied with the next snapshot and the effects to run. `db` is only read (facts).
+   */
+  async #decide(
+    db: Knex,
+    row: WorkflowRow,
+    body: unknown,
+    cause: Cause,
+    ifMatch?: string,
+  ): Promise<Decision> {
     const definition = definitionOf(row);
     const snapshot = restore(definition, row);
     const type = eventType(body);
     const payload = payloadOf(body);
-    const refuse = async (error: ProblemError): Promise<StepResult> => {
-      await this.#recordRejection(tx, row, type ?? '(none)', payload, cause, error);
-      return { ok: false, error };
-    };
+    const refuse = (error: ProblemError): Decision => ({
+      kind: 'refused',
+      type: type ?? '(none)',
+      payload,
+      error,
+    });
     const { principal } = cause;
 
     if (principal.role === 'auditor')
@@ -295,7 +376,7 @@ export class Engine {
     const parsed = spec.schema.safeParse(body);
     if (!parsed.success) return refuse(new ValidationFailed(zodFieldErrors(parsed.error)));
     const facts = spec.facts
-      ? await loadFacts(tx, spec.facts, parsed.data, row, cause.now)
+      ? await loadFacts(db, spec.facts, parsed.data, row, cause.now)
       : undefined;
     const event = facts ? { ...parsed.data, facts } : parsed.data;
     const recorded = {
@@ -311,10 +392,7 @@ export class Engine {
       return refuse(new EventNotAllowed(row.state, type, nextEvents(definition, snapshot)));
     }
     const [next, actions] = transition(definition.machine, snapshot, event);
-    const updated = await this.#persist(tx, row, definition, next, type, recorded, cause);
-    await this.#runEffects(tx, updated, actions, cause);
-    await this.#reportIfFinished(tx, updated, next, cause);
-    return { ok: true, row: updated };
+    return { kind: 'applied', definition, next, actions, type, recorded };
   }
 
   async #persist(
@@ -326,18 +404,7 @@ export class Engine {
     payload: Record<string, unknown>,
     cause: Cause,
   ): Promise<WorkflowRow> {
-    const to = contractState(next);
-    const history = this.#historyRow(row, type, payload, cause, row.state, to, 'applied', null);
-    const change = {
-      snapshot: definition.machine.getPersistedSnapshot(next) as Record<string, unknown>,
-      state: to,
-      status: statusOf(next),
-      version: row.version + 1,
-      history_length: history.seq,
-      head_hash: history.hash,
-      updated_at: cause.now,
-      provider_id: chosenProvider(next) ?? row.provider_id,
-    };
+    const { change, history } = this.#applied(row, definition, next, type, payload, cause);
     await this.#write(tx, row, change, history, cause);
     if (change.status !== 'active') await deleteTimers(tx, row.id);
     return { ...row, ...change };
@@ -351,6 +418,44 @@ export class Engine {
     cause: Cause,
     error: ProblemError,
   ): Promise<void> {
+    const { change, history } = this.#rejected(row, type, payload, cause, error);
+    await this.#write(tx, row, change, history, cause);
+    row.history_length = history.seq;
+    row.head_hash = history.hash;
+  }
+
+  /** The row's next state and the history row that records the event. */
+  #applied(
+    row: WorkflowRow,
+    definition: WorkflowDefinition,
+    next: AnyMachineSnapshot,
+    type: string,
+    payload: Record<string, unknown>,
+    cause: Cause,
+  ): { change: Required<WorkflowChange>; history: HistoryRow } {
+    const to = contractState(next);
+    const history = this.#historyRow(row, type, payload, cause, row.state, to, 'applied', null);
+    const change = {
+      snapshot: definition.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+      state: to,
+      status: statusOf(next),
+      version: row.version + 1,
+      history_length: history.seq,
+      head_hash: history.hash,
+      updated_at: cause.now,
+      provider_id: chosenProvider(next) ?? row.provider_id,
+    };
+    return { change, history };
+  }
+
+  /** A refusal changes nothing but the history, which records it with its reason. */
+  #rejected(
+    row: WorkflowRow,
+    type: string,
+    payload: Record<string, unknown>,
+    cause: Cause,
+    error: ProblemError,
+  ): { change: WorkflowChange; history: HistoryRow } {
     const { reasons } = error.extra;
     const reason = {
       status: error.status,
@@ -368,23 +473,16 @@ export class Engine {
       'rejected',
       reason,
     );
-    await this.#write(
-      tx,
-      row,
-      {
-        snapshot: row.snapshot,
-        state: row.state,
-        status: row.status,
-        version: row.version,
-        history_length: history.seq,
-        head_hash: history.hash,
-        updated_at: row.updated_at,
-      },
-      history,
-      cause,
-    );
-    row.history_length = history.seq;
-    row.head_hash = history.hash;
+    const change = {
+      snapshot: row.snapshot,
+      state: row.state,
+      status: row.status,
+      version: row.version,
+      history_length: history.seq,
+      head_hash: history.hash,
+      updated_at: row.updated_at,
+    };
+    return { change, history };
   }
 
   async #write(
@@ -911,6 +1009,16 @@ export function hashedContent(row: Omit<HistoryRow, 'hash'>): Record<string, unk
     outcome: row.outcome,
     reason: row.reason,
     at: row.at.toISOString(),
+  };
+}
+
+/** 200 with the workflow as its caller may see it, and its version as ETag. */
+function answer(row: WorkflowRow, cause: Cause): StoredResponse {
+  const definition = definitionOf(row);
+  return {
+    status: 200,
+    body: toWorkflowView(row, definition, restore(definition, row), cause.now, cause.principal),
+    headers: { ETag: `"${row.version}"` },
   };
 }
 

@@ -55,12 +55,25 @@ export async function writeStep(
   change: WorkflowChange,
   history: HistoryRow,
 ): Promise<void> {
-  const update = tx('workflows')
+  if (!(await writeStepIfUnchanged(tx, current, change, history)))
+    throw new Error(`Workflow ${current.id} changed under its lock`);
+}
+
+/**
+ * The same statement without a lock held: false, and nothing written, when the row is no
+ * longer the one that was read. On its own it is a transaction of one statement.
+ */
+export async function writeStepIfUnchanged(
+  db: Knex,
+  current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>,
+  change: WorkflowChange,
+  history: HistoryRow,
+): Promise<boolean> {
+  const update = db('workflows')
     .where({ id: current.id, version: current.version, history_length: current.history_length })
     .update({ ...change, snapshot: JSON.stringify(change.snapshot) })
     .returning('id');
-  if ((await withHistoryRow(tx, update, history)) !== 1)
-    throw new Error(`Workflow ${current.id} changed under its lock`);
+  return (await withHistoryRow(db, update, history)) === 1;
 }
 
 /** A new workflow and its first history row, in one statement for the same reasons. */
@@ -81,7 +94,7 @@ export async function insertWorkflowWithHistory(
  * for the row it wrote, if it wrote one. Returns how many history rows were inserted.
  */
 async function withHistoryRow(
-  tx: Knex.Transaction,
+  tx: Knex,
   write: Knex.QueryBuilder,
   history: HistoryRow,
 ): Promise<number> {

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { as, startHarness, type Harness } from './harness.ts';
+import { Move } from './move.ts';
+
+let h: Harness;
+let move: Move;
+let enrollmentId: string;
+beforeAll(async () => {
+  h = await startHarness();
+  move = await Move.start(h.app, h.adminToken);
+  await move.send(move.team.manager, move.transitionId, { type: 'CONFIRM_PROFILE' });
+  await move.send(move.team.globalAdmin, move.transitionId, {
+    type: 'NEW_TENANT_REGISTERED',
+    tenantId: crypto.randomUUID(),
+  });
+  enrollmentId = (await move.children('machine=enrollment'))[0]!.id;
+});
+afterAll(async () => h.close());
+
+/** The SQL statements one request sends. */
+async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (q: { sql: string }) =>
+    void seen.push(
+      q.sql
+        .trim()
+        .split(/[\s;]+/)[0]!
+        .toLowerCase(),
+    );
+  h.db.on('query', listener);
+  try {
+    await send();
+  } finally {
+    h.db.off('query', listener);
+  }
+  return seen;
+}
+
+describe('the two ways an event is written', () => {
+  it('when an event changes only its own row, then it costs a read and one write, with no transaction', async () => {
+    // The caller's principal is read once and then cached: warm it first.
+    await move.send(move.team.manager, enrollmentId, {
+      type: 'UPDATE_PROFILE',
+      mfaEnforced: false,
+    });
+    const sql = await statementsOf(() =>
+      move.send(move.team.manager, enrollmentId, { type: 'UPDATE_PROFILE', mfaEnforced: true }),
+    );
+    expect(sql).toEqual(['select', 'with']);
+  });
+
+  it('when an event is refused, then the refusal is recorded the same way', async () => {
+    const sql = await statementsOf(async () => {
+      const res = await as(h.app, move.team.manager).post(`/v1/workflows/${enrollmentId}/events`, {
+        type: 'APPROVE',
+      });
+      expect(res.status).toBe(403);
+    });
+    expect(sql).toEqual(['select', 'with']);
+    const history = await as(h.app, h.adminToken).get(`/v1/workflows/${enrollmentId}/history`);
+    expect((history.body as { items: Array<{ outcome: string }> }).items.at(-1)!.outcome).toBe(
+      'rejected',
+    );
+  });
+
+  it('when an event has effects beyond its row, or carries an idempotency key, then it runs in a locked transaction', async () => {
+    const submit = await statementsOf(() =>
+      move.send(move.team.globalAdmin, enrollmentId, { type: 'SUBMIT' }),
+    );
+    expect(submit).toContain('begin');
+    expect(submit).toContain('commit');
+    const keyed = await statementsOf(async () => {
+      const res = await as(h.app, move.team.manager)
+        .post(`/v1/workflows/${move.transitionId}/events`, {
+          type: 'INCENTIVES_INVITATION_RECEIVED',
+        })
+        .set('Idempotency-Key', crypto.randomUUID());
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+    });
+    expect(keyed[0]).toBe('begin');
+  });
+});
