@@ -132,6 +132,17 @@ export function refusalCode(refusal: Refusal): string {
   return typeof refusal === 'string' ? refusal : refusal.code;
 }
 
+/**
+ * The spec of an event type, if the definition declares it. `type` comes from a client:
+ * `constructor` or `__proto__` must find nothing, not what every object inherits.
+ */
+export function eventSpec(
+  definition: Pick<WorkflowDefinition, 'events'>,
+  type: string,
+): EventSpec<never> | undefined {
+  return Object.hasOwn(definition.events, type) ? definition.events[type] : undefined;
+}
+
 export interface EventSpec<TContext = unknown> {
   description: string;
   /** Roles allowed to send it; `system` alone means only the engine does. */

@@ -193,6 +193,15 @@ describe('every error code of the SPEC, each from the case it names', () => {
     ).toEqual(['cspRegion', 'tenantId']);
   });
 
+  it('when the event type is a name every object inherits, then 422 validation_failed, not a crash', async () => {
+    for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const res = await as(h.app, team.manager).post(`/v1/workflows/${transitionId}/events`, {
+        type,
+      });
+      expectProblem(res, 422, 'validation_failed');
+    }
+  });
+
   it('when one domain rule refuses, then 422 with its own code; when several do, then requirement_unmet listing all', async () => {
     const lacking = await createPartnerTeam(
       h.app,

@@ -37,7 +37,18 @@ const text = fc.oneof(
   fc.constantFrom(...injections),
 );
 const json = fc.jsonValue({ maxDepth: 3 });
-const eventTypes = ['CONFIRM_PROFILE', 'SUBMIT', 'APPROVE', 'USE_EXTENSION', 'CANCEL', 'x'];
+const eventTypes = [
+  'CONFIRM_PROFILE',
+  'SUBMIT',
+  'APPROVE',
+  'USE_EXTENSION',
+  'CANCEL',
+  'x',
+  // Names every object inherits: they must be unknown events, not found on a prototype.
+  'constructor',
+  '__proto__',
+  'toString',
+];
 /** Bodies that look enough like real requests to get past the first checks. */
 const body = fc.oneof(
   json,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import {
   effectActions,
+  eventSpec,
   refusalCode,
   type CancelCustomerChildrenParams,
   type CancelTimerParams,
@@ -248,7 +249,7 @@ export class Engine {
     if (!row || findDefinition(row.machine)?.version !== row.machine_version) return undefined;
     if (!(await canSeeWorkflow(this.#db, cause.principal, row))) return undefined;
     const type = eventType(request.body);
-    if (type !== undefined && definitionOf(row).events[type]?.facts) return undefined;
+    if (type !== undefined && eventSpec(definitionOf(row), type)?.facts) return undefined;
     const decision = await this.#decide(this.#db, row, request.body, cause, request.ifMatch);
     if (decision.kind === 'refused') {
       const { change, history } = this.#rejected(
@@ -344,7 +345,7 @@ export class Engine {
 
     if (principal.role === 'auditor')
       return refuse(new Forbidden('Auditors can read but not act.'));
-    const spec = type === undefined ? undefined : definition.events[type];
+    const spec = type === undefined ? undefined : eventSpec(definition, type);
     if (type === undefined || !spec) {
       const known = Object.keys(definition.events).join(', ');
       return refuse(
