@@ -195,8 +195,8 @@ export class Engine {
    */
   async send(request: SendEventRequest): Promise<StoredResponse> {
     if (request.idempotencyKey === undefined) {
-      const answer = await this.#sendWithoutLock(request);
-      if (answer) return answer;
+      const unlocked = await this.#sendWithoutLock(request);
+      if (unlocked) return unlocked;
     }
     return withTransactionRetry(() =>
       this.#db.transaction(async (tx) => {
