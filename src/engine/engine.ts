@@ -168,6 +168,11 @@ const effects = new Set(Object.keys(effectActions));
 export class Engine {
   readonly #db: Database;
   readonly #clock: Clock;
+  /**
+   * Event types seen to need the locked path (effects, facts, or finishing a workflow). They
+   * skip the lock-free attempt, whose read would be wasted; only declared types get here.
+   */
+  readonly #lockedTypes = new Set<string>();
 
   constructor(deps: EngineDeps) {
     this.#db = deps.db;
@@ -194,7 +199,8 @@ export class Engine {
    * under the idempotency key in the same transaction.
    */
   async send(request: SendEventRequest): Promise<StoredResponse> {
-    if (request.idempotencyKey === undefined) {
+    const type = eventType(request.body);
+    if (request.idempotencyKey === undefined && !(type && this.#lockedTypes.has(type))) {
       const unlocked = await this.#sendWithoutLock(request);
       if (unlocked) return unlocked;
     }
@@ -249,7 +255,10 @@ export class Engine {
     if (!row || findDefinition(row.machine)?.version !== row.machine_version) return undefined;
     if (!(await canSeeWorkflow(this.#db, cause.principal, row))) return undefined;
     const type = eventType(request.body);
-    if (type !== undefined && eventSpec(definitionOf(row), type)?.facts) return undefined;
+    if (type !== undefined && eventSpec(definitionOf(row), type)?.facts) {
+      this.#lockedTypes.add(type);
+      return undefined;
+    }
     const decision = await this.#decide(this.#db, row, request.body, cause, request.ifMatch);
     if (decision.kind === 'refused') {
       const { change, history } = this.#rejected(
@@ -263,7 +272,10 @@ export class Engine {
       return written ? problemResponse(decision.error) : undefined;
     }
     const { definition, next, actions } = decision;
-    if (statusOf(next) !== 'active' || actions.some((a) => effects.has(a.type))) return undefined;
+    if (statusOf(next) !== 'active' || actions.some((a) => effects.has(a.type))) {
+      this.#lockedTypes.add(decision.type);
+      return undefined;
+    }
     const { change, history } = this.#applied(
       row,
       definition,
