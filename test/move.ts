@@ -31,6 +31,8 @@ export interface Provider {
 /** A partner's move driven over the API, with the people who act in it. */
 export class Move {
   transitionId = '';
+  /** Every answer to an event this move sent, in order: what the API said at the time. */
+  readonly answers: Array<{ id: string; workflow: Workflow }> = [];
 
   private constructor(
     readonly app: Express,
@@ -73,6 +75,7 @@ export class Move {
   ): Promise<Workflow> {
     const res = await as(this.app, token).post(`/v1/workflows/${id}/events`, event);
     expect(res.status, `${String(event.type)}: ${JSON.stringify(res.body)}`).toBe(expected);
+    if (res.status === 200) this.answers.push({ id, workflow: res.body as Workflow });
     return res.body as Workflow;
   }
 
