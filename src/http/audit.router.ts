@@ -3,7 +3,6 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
-import { canSeeWorkflow } from '../auth/scope.ts';
 import { digestOf, replayTo, verifyChain, type DigestEntry } from '../engine/audit.ts';
 import { definitionOf } from '../engine/engine.ts';
 import { chosenProvider, restore } from '../engine/engine.ts';
@@ -16,6 +15,7 @@ import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflow } from './schemas.ts';
 import { parseBody, parseWith } from './validate.ts';
+import { visibleWorkflow } from './visible-workflow.ts';
 
 const auditRoles = ['auditor', 'admin'] as const;
 
@@ -74,11 +74,7 @@ interface Deps {
 /** What auditors need: chain verification, anchoring digests, time travel and exports. */
 export function createAuditRouter({ db, catalog, now }: Deps): Router {
   const router = Router();
-  const visible = async (id: string, principal: Principal): Promise<WorkflowRow> => {
-    const row = await findWorkflow(db, id);
-    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
-    return row;
-  };
+  const visible = (id: string, principal: Principal) => visibleWorkflow(db, id, principal);
 
   catalog.add({
     method: 'get',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { consentStatements } from '../../machines/reseller-relationship/consent-statements.ts';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
 import { partnerRoles, type Principal } from '../auth/principal.ts';
-import { canSeePartner, canSeeWorkflow } from '../auth/scope.ts';
+import { canSeePartner } from '../auth/scope.ts';
 import { definitionOf, restore, type Engine } from '../engine/engine.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { EventNotAllowed, NotFound } from '../errors.ts';
@@ -24,6 +24,7 @@ import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
 import { consentForm, messagePage } from './consent-page.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { parseWith } from './validate.ts';
+import { visibleWorkflow } from './visible-workflow.ts';
 
 const statementVersion = 'rre-consent-v1';
 const dayMs = 24 * 60 * 60 * 1000;
@@ -70,8 +71,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
   });
   router.post('/v1/workflows/:id/consent-requests', async (req, res) => {
     const principal = principalOf(req);
-    const row = await findWorkflow(db, req.params.id);
-    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
+    const row = await visibleWorkflow(db, req.params.id, principal);
     requireRole(req, partnerRoles);
     if (row.machine !== 'resellerRelationship' || row.state !== 'awaitingConsent') {
       throw new EventNotAllowed(row.state, 'consent request', []);

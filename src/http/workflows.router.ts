@@ -13,13 +13,7 @@ import type { Database } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import { listHistory, type HistoryRow } from '../store/history.ts';
 import { findPartner } from '../store/partners.ts';
-import {
-  findOpenTransition,
-  findWorkflow,
-  listWorkflows,
-  type WorkflowRow,
-} from '../store/workflows.ts';
-import { canSeeWorkflow } from '../auth/scope.ts';
+import { findOpenTransition, listWorkflows, type WorkflowRow } from '../store/workflows.ts';
 import type { Principal } from '../auth/principal.ts';
 import { withholdsBillTo, withoutBillTo } from '../engine/redaction.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -34,6 +28,7 @@ import {
   workflowQuery,
 } from './schemas.ts';
 import { parseBody, parseWith } from './validate.ts';
+import { visibleWorkflow } from './visible-workflow.ts';
 
 interface Deps {
   db: Database;
@@ -47,11 +42,7 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     const definition = definitionOf(row);
     return toWorkflowView(row, definition, restore(definition, row), engine.now(), principal);
   };
-  const visible = async (id: string, principal: Principal) => {
-    const row = await findWorkflow(db, id);
-    if (!row || !(await canSeeWorkflow(db, principal, row))) throw new NotFound('workflow');
-    return row;
-  };
+  const visible = (id: string, principal: Principal) => visibleWorkflow(db, id, principal);
 
   catalog.add({
     method: 'post',
