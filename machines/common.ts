@@ -112,6 +112,10 @@ export interface ScheduleTimerParams {
 export interface CancelTimerParams {
   key: string;
 }
+/** Consent links of the workflow still open stop working, with this reason. */
+export interface CloseConsentLinksParams {
+  reason: string;
+}
 
 export const effectActions = {
   createChild: (_: unknown, _params: CreateChildParams) => {},
@@ -123,6 +127,7 @@ export const effectActions = {
   recordCustomerOutcome: (_: unknown, _params: RecordCustomerOutcomeParams) => {},
   cancelCustomerChildren: (_: unknown, _params: CancelCustomerChildrenParams) => {},
   recordConsent: (_: unknown, _params: RecordConsentParams) => {},
+  closeConsentLinks: (_: unknown, _params: CloseConsentLinksParams) => {},
 };
 
 /** An unmet rule: its code, with details (such as the offending ids) for the problem body. */
@@ -153,8 +158,15 @@ export interface EventSpec<TContext = unknown> {
   facts?: readonly FactName[];
   /** A provider may send it only in its own name: `event.providerId` must be its own id. */
   ownProvider?: boolean;
-  /** Refuses a role in some states only (403), beyond `roles`. */
-  forbid?: (state: string, role: Role) => boolean;
+  /**
+   * Refuses a role in some states, or with some payloads, beyond `roles` (403). Returns why,
+   * in words for the caller, or undefined when the role may send it.
+   */
+  forbid?: (
+    state: string,
+    role: Role,
+    payload: Readonly<Record<string, unknown>>,
+  ) => string | undefined;
   /**
    * Domain rules checked before the event reaches the machine, so a refusal can name every
    * unmet rule. The machine's guard calls the same function and so cannot disagree.

@@ -77,7 +77,11 @@ export class EventNotAllowed extends ProblemError {
 }
 
 export class Conflict extends ProblemError {
-  constructor(code: 'transition_exists' | 'already_exists', detail: string, extra = {}) {
+  constructor(
+    code: 'transition_exists' | 'already_exists' | 'consent_request_used',
+    detail: string,
+    extra = {},
+  ) {
     super(409, code, 'Conflict', detail, extra);
   }
 }

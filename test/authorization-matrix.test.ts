@@ -31,6 +31,8 @@ const ids = {
   transitionA: '',
   relationshipA: '',
   consentPath: '',
+  /** A second link of the relationship, for the route that revokes one. */
+  spareLinkId: '',
 };
 /** A digest of partner A, as an auditor saved it, to be checked again. */
 let digestA: unknown;
@@ -47,6 +49,11 @@ beforeAll(async () => {
     {},
   );
   expect(link.status).toBe(201);
+  const spare = await as(h.app, a.team.manager).post(
+    `/v1/workflows/${relationship.id}/consent-requests`,
+    {},
+  );
+  expect(spare.status).toBe(201);
   const b = await createPartnerTeam(h.app, h.adminToken);
   Object.assign(tokens, {
     'manager A': a.team.manager,
@@ -64,6 +71,7 @@ beforeAll(async () => {
     transitionA: a.transitionId,
     relationshipA: relationship.id,
     consentPath: new URL((link.body as { url: string }).url).pathname,
+    spareLinkId: (spare.body as { id: string }).id,
   });
 });
 afterAll(async () => h.close());
@@ -200,6 +208,16 @@ const matrix: Record<string, Row> = {
     body: () => ({}),
     expected: { ...readersOfA(403), 'manager A': 201 },
   },
+  'GET /v1/workflows/:id/consent-requests': {
+    path: () => `/v1/workflows/${ids.relationshipA}/consent-requests`,
+    expected: { ...readersOfA(200), 'provider A': 403 },
+  },
+  // Revoking twice changes nothing the second time, so every allowed caller gets 200.
+  'DELETE /v1/workflows/:id/consent-requests/:requestId': {
+    path: () => `/v1/workflows/${ids.relationshipA}/consent-requests/${ids.spareLinkId}`,
+    body: () => ({ reason: 'sent to the wrong person' }),
+    expected: { ...readersOfA(403), 'manager A': 200 },
+  },
   'GET /v1/audit/digest': { path: () => '/v1/audit/digest', expected: auditors(200) },
   'POST /v1/audit/digest/verify': {
     path: () => '/v1/audit/digest/verify',
@@ -240,9 +258,11 @@ async function ask(route: string, row: Row, caller: Caller): Promise<number> {
       ? agent.get(path)
       : method === 'PATCH'
         ? agent.patch(path).send(row.body?.() as object)
-        : row.form
-          ? agent.post(path).type('form').send(row.form)
-          : agent.post(path).send(row.body?.() as object);
+        : method === 'DELETE'
+          ? agent.delete(path).send(row.body?.() as object)
+          : row.form
+            ? agent.post(path).type('form').send(row.form)
+            : agent.post(path).send(row.body?.() as object);
   if (caller !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[caller]}`);
   const res = await req;
   if (res.status >= 400) expect(res.type, `${route} as ${caller}`).toMatch(/problem\+json|html/);

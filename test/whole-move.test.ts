@@ -340,6 +340,22 @@ describe('the whole move, customer by customer', () => {
       },
     });
     await move.send(manager, T, { type: 'EXCLUDE_CUSTOMER', customerId: c4!, reason: 'late' }, 409);
+
+    // A child's report is news for the parent, never a refusal: the only rejected rows of a
+    // normal move are the callers this walk refused on purpose.
+    const refusedSystemRows = await h
+      .db('history')
+      .join('workflows', 'workflows.id', 'history.workflow_id')
+      .where({ 'workflows.partner_id': move.team.partnerId, 'history.actor_role': 'system' })
+      .andWhere('history.outcome', 'rejected')
+      .select('history.workflow_id', 'history.seq', 'history.type', 'history.reason');
+    expect(refusedSystemRows).toEqual([]);
+    const reports = await h
+      .db('history')
+      .where({ workflow_id: T, type: 'CHILD_DONE' })
+      .select('outcome');
+    expect(reports.length).toBeGreaterThan(5);
+    expect(reports.every((r: { outcome: string }) => r.outcome === 'applied')).toBe(true);
   });
 
   it('when customers are imported while migrating, then they get their children at once', async () => {

@@ -3,6 +3,7 @@ import * as initialSchema from './20261122190000_initial_schema.ts';
 import * as customerMoves from './20261122200000_customer_moves.ts';
 import * as appendOnlyHistory from './20261122210000_append_only_history.ts';
 import * as consents from './20261122220000_consents.ts';
+import * as moveInvariants from './20261123090000_move_invariants.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -18,6 +19,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122200000_customer_moves', customerMoves],
   ['20261122210000_append_only_history', appendOnlyHistory],
   ['20261122220000_consents', consents],
+  ['20261123090000_move_invariants', moveInvariants],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

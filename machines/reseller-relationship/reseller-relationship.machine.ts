@@ -112,6 +112,11 @@ export const resellerRelationshipMachine = setup({
     awaitingConsent: {
       description:
         'Consent checkpoint: the customer must be informed and consent before anything is shared.',
+      // A link answers this checkpoint only: once it is passed, links issued for it are spent.
+      exit: {
+        type: 'closeConsentLinks',
+        params: { reason: 'the relationship left awaitingConsent' },
+      },
       on: {
         CONSENT_GRANTED: {
           target: 'billToSharing',
@@ -216,6 +221,11 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
       description: 'The customer consented: who, how, and to which statement version.',
       roles: partnerOrCustomer,
       schema: consentGranted,
+      // What a link records as its own evidence must not be claimed by anyone else.
+      forbid: (_state, role, payload) =>
+        payload.method === 'customer_link' && role !== 'customer'
+          ? 'method customer_link is recorded only by a consent link itself; record the evidence you hold with signed_form, recorded_call or email.'
+          : undefined,
       refusals: (_context: unknown, event: { statementVersion: string }) =>
         statementRefusals(event),
     },

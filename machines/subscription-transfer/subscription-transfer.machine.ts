@@ -342,7 +342,10 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
       description: 'Calls the transfer off; the provider may do so only before the submission.',
       roles: ['provider', ...partnerSide],
       schema: cancel,
-      forbid: (state, role) => role === 'provider' && afterSubmission.has(state),
+      forbid: (state, role) =>
+        role === 'provider' && afterSubmission.has(state)
+          ? 'A provider may cancel a transfer only before it is submitted.'
+          : undefined,
     },
   },
 };

@@ -2,7 +2,8 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { Knex } from 'knex';
 import { historyPages, type HistoryRow } from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
-import { definitionOf, hashedContent, statusOf } from './engine.ts';
+import { definitionOf, statusOf } from './engine.ts';
+import { hashedContent } from './history-chain.ts';
 import { canonicalJson, chainHash, genesisHash, sha256Hex } from './hash.ts';
 import { contractState } from './introspection.ts';
 

@@ -7,6 +7,7 @@ import {
   type CancelCustomerChildrenParams,
   type CancelTimerParams,
   type ChildDoneEvent,
+  type CloseConsentLinksParams,
   type CreateChildParams,
   type CreateCustomerChildrenParams,
   type GrantVisibilityParams,
@@ -34,12 +35,15 @@ import { newId } from '../ids.ts';
 import { findPartner } from '../store/partners.ts';
 import type { Database } from '../store/database.ts';
 import {
+  closeConsentRequests,
+  consentRequestStatus,
   findConsentRequest,
   insertConsent,
   markConsentRequestUsed,
   revokeConsent,
+  type ConsentRow,
 } from '../store/consents.ts';
-import type { HistoryRow } from '../store/history.ts';
+import type { Bindings, HistoryRow } from '../store/history.ts';
 import {
   keyRetentionMs,
   purgeKeys,
@@ -59,6 +63,7 @@ import {
   findWorkflow,
   insertWorkflowWithHistory,
   lockWorkflow,
+  lockWorkflowAfterAncestors,
   openChildren,
   writeStep,
   writeStepIfUnchanged,
@@ -69,7 +74,13 @@ import {
 import { childInput, type KnownRows } from './child-inputs.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
-import { chainHash, genesisHash, sha256Hex } from './hash.ts';
+import { genesisHash, sha256Hex } from './hash.ts';
+import {
+  accessFields,
+  boundedPayload,
+  consentEvidenceHash,
+  nextHistoryRow,
+} from './history-chain.ts';
 import { acceptedEventTypes, contractState, nextEvents } from './introspection.ts';
 import { withTransactionRetry } from './retry.ts';
 import { dueAt } from './time.ts';
@@ -137,6 +148,8 @@ export type LinkOutcome =
   | { kind: 'unknown' }
   | { kind: 'used'; answer: string | null }
   | { kind: 'expired' }
+  /** Closed, or its relationship no longer awaits consent: nothing to answer. */
+  | { kind: 'closed' }
   | { kind: 'refused'; error: ProblemError }
   | { kind: 'applied'; workflowId: string };
 
@@ -293,7 +306,7 @@ export class Engine {
     request: SendEventRequest,
     cause: Cause,
   ): Promise<StoredResponse> {
-    const row = await lockWorkflow(tx, request.workflowId);
+    const row = await lockWorkflowAfterAncestors(tx, request.workflowId);
     if (!row || !(await canSeeWorkflow(tx, cause.principal, row))) {
       return problemResponse(new NotFound('workflow'));
     }
@@ -326,8 +339,9 @@ export class Engine {
       return { ok: false, error };
     }
     const { definition, next, actions, type, recorded } = decision;
-    const updated = await this.#persist(tx, row, definition, next, type, recorded, cause);
-    await this.#runEffects(tx, updated, actions, cause);
+    const consent = this.#consentToRecord(row, actions, cause);
+    const updated = await this.#persist(tx, row, definition, next, type, recorded, cause, consent);
+    await this.#runEffects(tx, updated, actions, cause, consent);
     await this.#reportIfFinished(tx, updated, next, cause);
     return { ok: true, row: updated };
   }
@@ -366,13 +380,11 @@ export class Engine {
         ]),
       );
     }
-    if (!spec.roles.includes(principal.role) || spec.forbid?.(row.state, principal.role)) {
-      return refuse(
-        new Forbidden(
-          `${type} may be sent by: ${spec.roles.join(', ')}; not by this role in ${row.state}.`,
-        ),
-      );
+    if (!spec.roles.includes(principal.role)) {
+      return refuse(new Forbidden(`${type} may be sent by: ${spec.roles.join(', ')}.`));
     }
+    const forbidden = spec.forbid?.(row.state, principal.role, payload);
+    if (forbidden !== undefined) return refuse(new Forbidden(forbidden));
     if (
       spec.ownProvider &&
       principal.role === 'provider' &&
@@ -382,6 +394,11 @@ export class Engine {
     }
     if (ifMatch !== undefined && parseEtag(ifMatch) !== row.version) {
       return refuse(new VersionConflict(ifMatch, row.version));
+    }
+    // The row's status is the authority: a workflow cancelled with its parent keeps the
+    // snapshot it had, which alone would still take events.
+    if (row.status !== 'active') {
+      return refuse(new EventNotAllowed(`${row.state} (${row.status})`, type, []));
     }
     if (snapshot.status !== 'active' || !acceptedEventTypes(snapshot).has(type)) {
       return refuse(new EventNotAllowed(row.state, type, nextEvents(definition, snapshot)));
@@ -400,7 +417,7 @@ export class Engine {
     const unmet = spec.refusals?.(snapshot.context as never, event as never) ?? [];
     if (unmet.length > 0) return refuse(refusalError(unmet));
 
-    if (!snapshot.can(event)) {
+    if (!applies(definition, snapshot, event)) {
       // Every guard said no; the rules above should have named why, so say what can be sent.
       return refuse(new EventNotAllowed(row.state, type, nextEvents(definition, snapshot)));
     }
@@ -416,8 +433,9 @@ export class Engine {
     type: string,
     payload: Record<string, unknown>,
     cause: Cause,
+    consent: ConsentRow | undefined,
   ): Promise<WorkflowRow> {
-    const { change, history } = this.#applied(row, definition, next, type, payload, cause);
+    const { change, history } = this.#applied(row, definition, next, type, payload, cause, consent);
     await this.#write(tx, row, change, history, cause);
     if (change.status !== 'active') await deleteTimers(tx, row.id);
     return { ...row, ...change };
@@ -437,7 +455,10 @@ export class Engine {
     row.head_hash = history.hash;
   }
 
-  /** The row's next state and the history row that records the event. */
+  /**
+   * The row's next state and the history row that records the event. The row binds what it
+   * caused outside the workflow's own columns: new access fields, a consent's evidence.
+   */
   #applied(
     row: WorkflowRow,
     definition: WorkflowDefinition,
@@ -445,9 +466,29 @@ export class Engine {
     type: string,
     payload: Record<string, unknown>,
     cause: Cause,
+    consent?: ConsentRow,
   ): { change: Required<WorkflowChange>; history: HistoryRow } {
     const to = contractState(next);
-    const history = this.#historyRow(row, type, payload, cause, row.state, to, 'applied', null);
+    const providerId = chosenProvider(next) ?? row.provider_id;
+    const bindings: Bindings = {
+      ...(providerId === row.provider_id
+        ? {}
+        : { subject: accessFields({ ...row, provider_id: providerId }) }),
+      ...(consent ? { consent: { id: consent.id, sha256: consentEvidenceHash(consent) } } : {}),
+    };
+    const history = nextHistoryRow(
+      row,
+      {
+        type,
+        payload,
+        from: row.state,
+        to,
+        outcome: 'applied',
+        reason: null,
+        bindings: Object.keys(bindings).length > 0 ? bindings : null,
+      },
+      cause,
+    );
     const change = {
       snapshot: definition.machine.getPersistedSnapshot(next) as Record<string, unknown>,
       state: to,
@@ -456,7 +497,7 @@ export class Engine {
       history_length: history.seq,
       head_hash: history.hash,
       updated_at: cause.now,
-      provider_id: chosenProvider(next) ?? row.provider_id,
+      provider_id: providerId,
     };
     return { change, history };
   }
@@ -476,15 +517,17 @@ export class Engine {
       detail: error.message,
       ...(reasons ? { reasons } : {}),
     };
-    const history = this.#historyRow(
+    const history = nextHistoryRow(
       row,
-      type,
-      payload,
+      {
+        type,
+        payload: boundedPayload(payload),
+        from: row.state,
+        to: row.state,
+        outcome: 'rejected',
+        reason,
+      },
       cause,
-      row.state,
-      row.state,
-      'rejected',
-      reason,
     );
     const change = {
       snapshot: row.snapshot,
@@ -507,35 +550,6 @@ export class Engine {
   ): Promise<void> {
     await writeStep(tx, row, change, history);
     cause.writes.set(row.id, (cause.writes.get(row.id) ?? 0) + 1);
-  }
-
-  #historyRow(
-    row: Pick<WorkflowRow, 'id' | 'history_length' | 'head_hash'>,
-    type: string,
-    payload: Record<string, unknown>,
-    cause: Cause,
-    from: string | null,
-    to: string,
-    outcome: HistoryRow['outcome'],
-    reason: HistoryRow['reason'],
-  ): HistoryRow {
-    const unhashed = {
-      workflow_id: row.id,
-      seq: row.history_length + 1,
-      type,
-      payload,
-      actor_id: cause.principal.id,
-      actor_name: cause.principal.name,
-      actor_role: cause.principal.role,
-      request_id: cause.requestId,
-      from_state: from,
-      to_state: to,
-      outcome,
-      reason,
-      at: cause.now,
-      prev_hash: row.head_hash,
-    };
-    return { ...unhashed, hash: chainHash(row.head_hash, hashedContent(unhashed)) };
   }
 
   async #create(
@@ -564,15 +578,18 @@ export class Engine {
       created_at: cause.now,
       updated_at: cause.now,
     };
-    const history = this.#historyRow(
+    const history = nextHistoryRow(
       blank,
-      'CREATED',
-      input,
+      {
+        type: 'CREATED',
+        payload: input,
+        from: null,
+        to: blank.state,
+        outcome: 'applied',
+        reason: null,
+        bindings: { subject: accessFields(blank) },
+      },
       cause,
-      null,
-      blank.state,
-      'applied',
-      null,
     );
     const row = { ...blank, history_length: 1, head_hash: history.hash };
     await insertWorkflowWithHistory(tx, row, history);
@@ -613,6 +630,7 @@ export class Engine {
     row: WorkflowRow,
     actions: readonly PlannedAction[],
     cause: Cause,
+    consent?: ConsentRow,
   ): Promise<void> {
     for (const action of actions) {
       switch (action.type) {
@@ -674,8 +692,25 @@ export class Engine {
             cause.now,
           );
           break;
-        case 'recordConsent':
-          await this.#recordConsent(tx, row, action.params as RecordConsentParams, cause);
+        case 'recordConsent': {
+          const params = action.params as RecordConsentParams;
+          if (params.decision === 'revoked') {
+            await revokeConsent(tx, row.id, {
+              revoked_at: cause.now,
+              revoked_by: cause.principal.id,
+              revocation_reason: params.reason ?? '',
+            });
+          } else if (consent) {
+            await insertConsent(tx, consent);
+          }
+          break;
+        }
+        case 'closeConsentLinks':
+          await closeConsentRequests(tx, row.id, {
+            revoked_at: cause.now,
+            revoked_by: cause.principal.id,
+            revocation_reason: (action.params as CloseConsentLinksParams).reason,
+          });
           break;
         case 'recordCustomerOutcome': {
           const params = action.params as RecordCustomerOutcomeParams;
@@ -692,26 +727,23 @@ export class Engine {
     }
   }
 
-  async #recordConsent(
-    tx: Knex.Transaction,
+  /**
+   * The consent decision an event records, built before its history row so that the row can
+   * bind the decision's evidence by hash. Revocations change an existing decision instead.
+   */
+  #consentToRecord(
     row: WorkflowRow,
-    params: RecordConsentParams,
+    actions: readonly PlannedAction[],
     cause: Cause,
-  ): Promise<void> {
-    const recordedBy = cause.principal.id;
-    if (params.decision === 'revoked') {
-      await revokeConsent(tx, row.id, {
-        revoked_at: cause.now,
-        revoked_by: recordedBy,
-        revocation_reason: params.reason ?? '',
-      });
-      return;
-    }
+  ): ConsentRow | undefined {
+    const action = actions.find((a) => a.type === 'recordConsent');
+    const params = action?.params as RecordConsentParams | undefined;
+    if (!params || params.decision === 'revoked') return undefined;
     const statement =
       params.statementVersion === undefined
         ? undefined
         : consentStatements[params.statementVersion];
-    await insertConsent(tx, {
+    return {
       id: newId('cns'),
       partner_id: row.partner_id,
       customer_id: params.customerId,
@@ -727,13 +759,13 @@ export class Engine {
       evidence_ref: params.evidenceRef ?? cause.evidence?.consentRequestId ?? null,
       ip: cause.evidence?.ip ?? null,
       user_agent: cause.evidence?.userAgent ?? null,
-      recorded_by: recordedBy,
+      recorded_by: cause.principal.id,
       reason: params.reason ?? null,
       decided_at: cause.now,
       revoked_at: null,
       revoked_by: null,
       revocation_reason: null,
-    });
+    };
   }
 
   /**
@@ -744,12 +776,23 @@ export class Engine {
     return withTransactionRetry(() =>
       this.#db.transaction(async (tx): Promise<LinkOutcome> => {
         const now = this.#clock.now();
+        const found = await findConsentRequest(tx, answer.tokenHash);
+        if (!found) return { kind: 'unknown' };
+        // The move's lock order: the workflows first, then the link.
+        const row = await lockWorkflowAfterAncestors(tx, found.workflow_id);
         const request = await findConsentRequest(tx, answer.tokenHash, true);
-        if (!request) return { kind: 'unknown' };
-        if (request.used_at) return { kind: 'used', answer: request.answer };
-        if (request.expires_at.getTime() <= now.getTime()) return { kind: 'expired' };
-        const row = await lockWorkflow(tx, request.workflow_id);
-        if (!row) return { kind: 'unknown' };
+        if (!row || !request) return { kind: 'unknown' };
+        switch (consentRequestStatus(request, now)) {
+          case 'used':
+            return { kind: 'used', answer: request.answer };
+          case 'expired':
+            return { kind: 'expired' };
+          case 'revoked':
+            return { kind: 'closed' };
+          case 'open':
+            break;
+        }
+        if (row.status !== 'active' || row.state !== 'awaitingConsent') return { kind: 'closed' };
         const principal: Principal = {
           id: `consent-link:${request.id}`,
           name: answer.name,
@@ -820,15 +863,17 @@ export class Engine {
   ): Promise<void> {
     const system = asSystem(cause);
     for (const child of children) {
-      const history = this.#historyRow(
+      const history = nextHistoryRow(
         child,
-        'PARENT_CANCELLED',
-        { parentId },
+        {
+          type: 'PARENT_CANCELLED',
+          payload: { parentId },
+          from: child.state,
+          to: child.state,
+          outcome: 'applied',
+          reason: null,
+        },
         system,
-        child.state,
-        child.state,
-        'applied',
-        null,
       );
       await this.#write(
         tx,
@@ -846,6 +891,11 @@ export class Engine {
         cause,
       );
       await deleteTimers(tx, child.id);
+      await closeConsentRequests(tx, child.id, {
+        revoked_at: cause.now,
+        revoked_by: system.principal.id,
+        revocation_reason: 'the workflow was cancelled with its parent',
+      });
       await this.#cancelAll(tx, await openChildren(tx, child.id), child.id, cause);
     }
   }
@@ -880,16 +930,14 @@ export class Engine {
     principal: Principal,
     requestId: string,
   ): Promise<void> {
+    // Locked in any state, not only when migrating: a transition entering
+    // migratingCustomers at this moment is waited for, then seen in its new state. Filtering
+    // on the state would skip it, and plan the customers nowhere.
     const open = await tx<WorkflowRow>('workflows')
-      .where({
-        partner_id: partnerId,
-        machine: 'transition',
-        status: 'active',
-        state: 'migratingCustomers',
-      })
+      .where({ partner_id: partnerId, machine: 'transition', status: 'active' })
       .forUpdate()
       .first();
-    if (!open) return;
+    if (open?.state !== 'migratingCustomers') return;
     const cause = {
       principal,
       requestId,
@@ -916,7 +964,7 @@ export class Engine {
           const now = this.#clock.now();
           const timer = await claimDueTimer(tx, now);
           if (!timer) return false;
-          const row = await lockWorkflow(tx, timer.workflow_id);
+          const row = await lockWorkflowAfterAncestors(tx, timer.workflow_id);
           if (row && row.status === 'active') {
             await this.#step(tx, row, timer.event, {
               principal: systemPrincipal,
@@ -990,6 +1038,19 @@ export function statusOf(snapshot: AnyMachineSnapshot): WorkflowStatus {
   return state === 'cancelled' || state === 'withdrawn' ? 'cancelled' : 'done';
 }
 
+/**
+ * Whether a transition of the machine takes the event. XState's `can()` says no to a
+ * transition without target or actions; here it means "taken, nothing to do yet" (a child's
+ * report the parent only notes), which is applied and recorded, not refused.
+ */
+function applies(
+  definition: WorkflowDefinition,
+  snapshot: AnyMachineSnapshot,
+  event: { type: string },
+): boolean {
+  return (definition.machine.getTransitionData(snapshot as never, event).length ?? 0) > 0;
+}
+
 function eventType(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const type = (body as { type?: unknown }).type;
@@ -1006,23 +1067,6 @@ function payloadOf(body: unknown): Record<string, unknown> {
 export function parseEtag(value: string): number {
   const match = /^(?:W\/)?"?(\d+)"?$/.exec(value.trim());
   return match?.[1] ? Number(match[1]) : Number.NaN;
-}
-
-/** The fields covered by a history row's hash (everything but the hash itself), in API names. */
-export function hashedContent(row: Omit<HistoryRow, 'hash'>): Record<string, unknown> {
-  return {
-    workflowId: row.workflow_id,
-    seq: row.seq,
-    type: row.type,
-    payload: row.payload,
-    actor: { id: row.actor_id, name: row.actor_name, role: row.actor_role },
-    requestId: row.request_id,
-    from: row.from_state,
-    to: row.to_state,
-    outcome: row.outcome,
-    reason: row.reason,
-    at: row.at.toISOString(),
-  };
 }
 
 /** 200 with the workflow as its caller may see it, and its version as ETag. */

@@ -7,13 +7,18 @@ import { partnerRoles, type Principal } from '../auth/principal.ts';
 import { canSeePartner } from '../auth/scope.ts';
 import { definitionOf, restore, type Engine } from '../engine/engine.ts';
 import { sha256Hex } from '../engine/hash.ts';
-import { EventNotAllowed, NotFound } from '../errors.ts';
+import { Conflict, EventNotAllowed, NotFound } from '../errors.ts';
 import { carriesNul } from './nul-guard.ts';
 import { newId } from '../ids.ts';
 import {
+  closeConsentRequests,
+  consentRequestStatus,
   findConsentRequest,
+  findConsentRequestById,
   insertConsentRequest,
+  listConsentRequests,
   listConsents,
+  type ConsentRequestRow,
   type ConsentRow,
 } from '../store/consents.ts';
 import type { Database } from '../store/database.ts';
@@ -37,6 +42,22 @@ const consentRequestCreated = z.object({
   workflowId: z.string(),
   url: z.string().describe('one-time link for the customer; shown once'),
   expiresAt: z.string(),
+});
+const consentRequestView = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  status: z.enum(['open', 'used', 'expired', 'revoked']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  answer: z.string().nullable().describe('granted | declined, once used'),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+  revocationReason: z.string().nullable(),
+});
+const revokeRequest = z.strictObject({
+  reason: z.string().trim().min(1).max(500).default('revoked by the partner'),
 });
 const consentsQuery = z.strictObject({
   customerId: z.string().optional(),
@@ -88,6 +109,9 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
       expires_at: new Date(now.getTime() + body.expiresInDays * dayMs),
       used_at: null,
       answer: null,
+      revoked_at: null,
+      revoked_by: null,
+      revocation_reason: null,
     };
     await insertConsentRequest(db, request);
     const base = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -97,6 +121,58 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
       url: `${base.replace(/\/$/, '')}/consent/${token}`,
       expiresAt: request.expires_at.toISOString(),
     });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id/consent-requests',
+    summary: "A relationship's consent links, with their status (the tokens are never shown again)",
+    roles: 'admin, auditor; manager and global_admin of the partner',
+    response: { status: 200, schema: z.object({ items: z.array(consentRequestView) }) },
+    errors: [401, 403, 404],
+  });
+  router.get('/v1/workflows/:id/consent-requests', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await visibleWorkflow(db, req.params.id, principal);
+    requireRole(req, linkReaders);
+    const now = engine.now();
+    const links = await listConsentRequests(db, row.id);
+    res.json({ items: links.map((link) => toConsentRequestView(link, now)) });
+  });
+
+  catalog.add({
+    method: 'delete',
+    path: '/v1/workflows/:id/consent-requests/:requestId',
+    summary:
+      'Revokes a consent link that was not used; revoking one already closed changes nothing',
+    roles: 'manager, global_admin of the partner',
+    body: revokeRequest,
+    response: { status: 200, schema: consentRequestView },
+    errors: [401, 403, 404, 409, 422],
+  });
+  router.delete('/v1/workflows/:id/consent-requests/:requestId', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await visibleWorkflow(db, req.params.id, principal);
+    requireRole(req, partnerRoles);
+    const body = parseWith(revokeRequest, req.body ?? {});
+    const link = await db.transaction(async (tx) => {
+      const found = await findConsentRequestById(tx, row.id, req.params.requestId, true);
+      if (!found) throw new NotFound('consent request');
+      if (found.used_at) {
+        throw new Conflict('consent_request_used', 'This link was used; its answer stands.', {
+          answer: found.answer,
+        });
+      }
+      await closeConsentRequests(
+        tx,
+        row.id,
+        { revoked_at: engine.now(), revoked_by: principal.id, revocation_reason: body.reason },
+        found.id,
+      );
+      return findConsentRequestById(tx, row.id, found.id);
+    });
+    if (!link) throw new NotFound('consent request');
+    res.json(toConsentRequestView(link, engine.now()));
   });
 
   catalog.add({
@@ -147,8 +223,16 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
           'This consent link is not valid. Ask your partner for a new one.',
         ),
       );
-    if (request.used_at) return void sendPage(res, 410, usedPage(request.answer));
-    if (request.expires_at <= now) return void sendPage(res, 410, expiredPage());
+    switch (consentRequestStatus(request, now)) {
+      case 'used':
+        return void sendPage(res, 410, usedPage(request.answer));
+      case 'expired':
+        return void sendPage(res, 410, expiredPage());
+      case 'revoked':
+        return void sendPage(res, 409, noAnswerNeededPage());
+      case 'open':
+        break;
+    }
     const row = await findWorkflow(db, request.workflow_id);
     if (!row || row.state !== 'awaitingConsent' || row.status !== 'active') {
       return void sendPage(res, 409, noAnswerNeededPage());
@@ -216,6 +300,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
           404,
           messagePage('Link not found', 'This consent link is not valid. Nothing was changed.'),
         );
+      case 'closed':
       case 'refused':
         return void sendPage(res, 409, noAnswerNeededPage());
     }
@@ -254,6 +339,24 @@ async function pageFacts(db: Database, row: WorkflowRow, expiresAt: Date) {
     statementText: text,
     statementHash: sha256Hex(text),
     expiresAt: expiresAt.toISOString().slice(0, 10),
+  };
+}
+
+const linkReaders = ['admin', 'auditor', ...partnerRoles] as const;
+
+function toConsentRequestView(link: ConsentRequestRow, now: Date) {
+  return {
+    id: link.id,
+    workflowId: link.workflow_id,
+    status: consentRequestStatus(link, now),
+    createdBy: link.created_by,
+    createdAt: link.created_at.toISOString(),
+    expiresAt: link.expires_at.toISOString(),
+    usedAt: link.used_at?.toISOString() ?? null,
+    answer: link.answer,
+    revokedAt: link.revoked_at?.toISOString() ?? null,
+    revokedBy: link.revoked_by,
+    revocationReason: link.revocation_reason,
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { problem } from './schemas.ts';
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Express-style path, `:id` parameters. */
   path: string;
   summary: string;

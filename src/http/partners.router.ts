@@ -10,6 +10,7 @@ import {
   findExisting,
   insertCustomers,
   listCustomers,
+  lockPartnerForImport,
   nextPosition,
   toCustomer,
   type CustomerRow,
@@ -160,6 +161,7 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
     checkAddOns(inputs);
     const at = now();
     const items = await db.transaction(async (tx) => {
+      await lockPartnerForImport(tx, partnerRow.id);
       await refuseRepeats(tx, partnerRow.id, inputs);
       const first = await nextPosition(tx, partnerRow.id);
       const customers: CustomerRow[] = [];

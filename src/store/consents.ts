@@ -64,6 +64,18 @@ export interface ConsentRequestRow {
   expires_at: Date;
   used_at: Date | null;
   answer: string | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+}
+
+export type ConsentRequestStatus = 'open' | 'used' | 'expired' | 'revoked';
+
+/** Where a link stands at `now`: spent, closed or run out, in that order of precedence. */
+export function consentRequestStatus(row: ConsentRequestRow, now: Date): ConsentRequestStatus {
+  if (row.used_at) return 'used';
+  if (row.revoked_at) return 'revoked';
+  return row.expires_at.getTime() <= now.getTime() ? 'expired' : 'open';
 }
 
 export async function insertConsentRequest(db: Knex, row: ConsentRequestRow): Promise<void> {
@@ -78,6 +90,46 @@ export async function findConsentRequest(
   const q = db<ConsentRequestRow>('consent_requests').where({ token_hash: tokenHash });
   if (lock) q.forUpdate();
   return q.first();
+}
+
+/** A workflow's links, oldest first. */
+export async function listConsentRequests(
+  db: Knex,
+  workflowId: string,
+): Promise<ConsentRequestRow[]> {
+  return db<ConsentRequestRow>('consent_requests')
+    .where({ workflow_id: workflowId })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }])
+    .limit(1000);
+}
+
+export async function findConsentRequestById(
+  db: Knex,
+  workflowId: string,
+  id: string,
+  lock = false,
+): Promise<ConsentRequestRow | undefined> {
+  const q = db<ConsentRequestRow>('consent_requests').where({ id, workflow_id: workflowId });
+  if (lock) q.forUpdate();
+  return q.first();
+}
+
+/**
+ * Closes the links of a workflow that are neither used nor closed yet, or only the one named
+ * by `id`. Expired ones are closed too: closing says why they can never be used.
+ */
+export async function closeConsentRequests(
+  tx: Knex,
+  workflowId: string,
+  change: { revoked_at: Date; revoked_by: string; revocation_reason: string },
+  id?: string,
+): Promise<void> {
+  const q = tx('consent_requests')
+    .where({ workflow_id: workflowId })
+    .whereNull('used_at')
+    .whereNull('revoked_at');
+  if (id !== undefined) q.andWhere({ id });
+  await q.update(change);
 }
 
 export async function markConsentRequestUsed(

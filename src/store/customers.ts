@@ -99,6 +99,15 @@ export async function findExisting(
   return { tenantIds: tenants, subscriptionIds: subs };
 }
 
+/**
+ * Makes imports of one partner take turns, so that each hands out positions after the last
+ * one stored. `FOR NO KEY UPDATE` leaves the key-share locks of rows that reference the
+ * partner (its workflows, created meanwhile) free.
+ */
+export async function lockPartnerForImport(tx: Knex.Transaction, partnerId: string): Promise<void> {
+  await tx('partners').where({ id: partnerId }).forNoKeyUpdate().first('id');
+}
+
 export async function nextPosition(db: Knex, partnerId: string): Promise<number> {
   const row = (await db('customers')
     .where('partner_id', partnerId)

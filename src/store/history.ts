@@ -1,5 +1,24 @@
 import type { Knex } from 'knex';
 
+/** The fields of a workflow row that decide who may read it. */
+export interface AccessFields {
+  partnerId: string;
+  parentId: string | null;
+  customerId: string | null;
+  providerId: string | null;
+}
+
+/**
+ * Records outside the history that a row vouches for: hashed with the row, so rewriting
+ * them is found by verification.
+ */
+export interface Bindings {
+  /** The workflow's access fields, on its first row and on every row that changes them. */
+  subject?: AccessFields;
+  /** The consent decision this row recorded: its id and the sha256 of its evidence. */
+  consent?: { id: string; sha256: string };
+}
+
 export interface HistoryRow {
   workflow_id: string;
   seq: number;
@@ -16,6 +35,7 @@ export interface HistoryRow {
   at: Date;
   prev_hash: string;
   hash: string;
+  bindings: Bindings | null;
 }
 
 export async function listHistory(

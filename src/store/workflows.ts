@@ -36,6 +36,29 @@ export async function lockWorkflow(
   return tx<WorkflowRow>('workflows').where({ id }).forUpdate().first();
 }
 
+/**
+ * Locks a workflow after its ancestors, from the top down. Every writer takes a move's locks
+ * in this one order (the transition before its children), so writers across a parent and
+ * its children queue behind each other instead of deadlocking or deciding from rows another
+ * writer is about to change. `parent_id` never changes, so reading it unlocked is safe.
+ */
+export async function lockWorkflowAfterAncestors(
+  tx: Knex.Transaction,
+  id: string,
+): Promise<WorkflowRow | undefined> {
+  const result: { rows: Array<{ id: string }> } = await tx.raw(
+    `WITH RECURSIVE chain AS (
+       SELECT id, parent_id, 0 AS depth FROM workflows WHERE id = ?
+       UNION ALL
+       SELECT w.id, w.parent_id, chain.depth + 1 FROM workflows w JOIN chain ON w.id = chain.parent_id
+     )
+     SELECT id FROM chain WHERE depth > 0 ORDER BY depth DESC`,
+    [id],
+  );
+  for (const ancestor of result.rows) await lockWorkflow(tx, ancestor.id);
+  return lockWorkflow(tx, id);
+}
+
 export type WorkflowChange = Pick<
   WorkflowRow,
   'snapshot' | 'state' | 'status' | 'version' | 'history_length' | 'head_hash' | 'updated_at'
@@ -101,7 +124,7 @@ async function withHistoryRow(
   const result: { rows: unknown[] } = await tx.raw(
     `WITH written AS (?)
      INSERT INTO history (${historyColumns.join(', ')})
-     SELECT written.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?
+     SELECT written.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?, ?::jsonb
      FROM written
      RETURNING seq`,
     [
@@ -120,6 +143,7 @@ async function withHistoryRow(
       history.at,
       history.prev_hash,
       history.hash,
+      history.bindings === null ? null : JSON.stringify(history.bindings),
     ],
   );
   return result.rows.length;
@@ -141,6 +165,7 @@ const historyColumns = [
   'at',
   'prev_hash',
   'hash',
+  'bindings',
 ] as const satisfies ReadonlyArray<keyof HistoryRow>;
 
 export async function findOpenTransition(
