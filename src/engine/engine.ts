@@ -706,11 +706,16 @@ export class Engine {
           break;
         }
         case 'closeConsentLinks':
-          await closeConsentRequests(tx, row.id, {
-            revoked_at: cause.now,
-            revoked_by: cause.principal.id,
-            revocation_reason: (action.params as CloseConsentLinksParams).reason,
-          });
+          await closeConsentRequests(
+            tx,
+            row.id,
+            {
+              revoked_at: cause.now,
+              revoked_by: cause.principal.id,
+              revocation_reason: (action.params as CloseConsentLinksParams).reason,
+            },
+            { except: cause.evidence?.consentRequestId },
+          );
           break;
         case 'recordCustomerOutcome': {
           const params = action.params as RecordCustomerOutcomeParams;

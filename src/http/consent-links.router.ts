@@ -167,7 +167,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
         tx,
         row.id,
         { revoked_at: engine.now(), revoked_by: principal.id, revocation_reason: body.reason },
-        found.id,
+        { only: found.id },
       );
       return findConsentRequestById(tx, row.id, found.id);
     });

@@ -115,20 +115,22 @@ export async function findConsentRequestById(
 }
 
 /**
- * Closes the links of a workflow that are neither used nor closed yet, or only the one named
- * by `id`. Expired ones are closed too: closing says why they can never be used.
+ * Closes the links of a workflow that are neither used nor closed yet: all of them, only
+ * one, or all but the one being answered right now (it is spent, not closed). Expired ones
+ * are closed too: closing says why they can never be used.
  */
 export async function closeConsentRequests(
   tx: Knex,
   workflowId: string,
   change: { revoked_at: Date; revoked_by: string; revocation_reason: string },
-  id?: string,
+  which: { only?: string; except?: string } = {},
 ): Promise<void> {
   const q = tx('consent_requests')
     .where({ workflow_id: workflowId })
     .whereNull('used_at')
     .whereNull('revoked_at');
-  if (id !== undefined) q.andWhere({ id });
+  if (which.only !== undefined) q.andWhere({ id: which.only });
+  if (which.except !== undefined) q.andWhereNot({ id: which.except });
   await q.update(change);
 }
 
