@@ -262,7 +262,7 @@ describe('history that stays small', () => {
     const big = { type: 'NOT_AN_EVENT', notes: 'x'.repeat(10_000) };
     await move.send(move.team.manager, move.transitionId, big, 422);
     await move.send(move.team.manager, move.transitionId, { type: 'ALSO_NOT', note: 'short' }, 422);
-    const rows = await h
+    const rows: Array<{ payload: Record<string, unknown> }> = await h
       .db('history')
       .where({ workflow_id: move.transitionId, outcome: 'rejected' })
       .orderBy('seq')
@@ -308,7 +308,7 @@ describe('every customer planned once, listed once', () => {
         }),
         ...imports,
       ]);
-      expect(accepted!.status).toBe(200);
+      expect(accepted.status).toBe(200);
       expect(imported.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
       const relationships = await move.children('machine=resellerRelationship');
       const mcas = await move.children('machine=mcaReacceptance');
@@ -369,16 +369,16 @@ describe('every customer planned once, listed once', () => {
         ];
       }),
     );
-    const outcomes = await h
+    const outcomes: Array<{ customer_id: string; outcome: string }> = await h
       .db('customer_outcomes')
       .where('workflow_id', move.transitionId)
       .select('customer_id', 'outcome');
     expect(outcomes).toHaveLength(4);
     const transition = await move.get(move.transitionId);
-    const moved = outcomes.filter((o: { outcome: string }) => o.outcome === 'moved').length;
+    const moved = outcomes.filter((o) => o.outcome === 'moved').length;
     for (const [i, c] of customers.entries()) {
       const transfer = await move.get(transfers[i]!.id);
-      const outcome = outcomes.find((o: { customer_id: string }) => o.customer_id === c);
+      const outcome = outcomes.find((o) => o.customer_id === c);
       expect(transfer.state === 'completed', `customer ${i}`).toBe(outcome?.outcome === 'moved');
     }
     expect(transition).toMatchObject({
