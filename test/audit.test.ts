@@ -40,7 +40,7 @@ describe('tamper-evident history', () => {
   it('when nothing was touched, then the chain verifies', async () => {
     const move = await someHistory();
     const res = await verify(move.transitionId, move.team.auditor);
-    expect(res.body).toEqual({ valid: true, checked: 4 });
+    expect(res.body).toEqual({ valid: true, checked: 4, problems: [] });
   });
 
   it('when someone updates or deletes history, then the database refuses', async () => {
@@ -61,20 +61,22 @@ describe('tamper-evident history', () => {
         .where({ workflow_id: move.transitionId, seq: 4 })
         .update({ payload: JSON.stringify({ tenantId: 'forged' }) }),
     );
-    expect((await verify(move.transitionId)).body).toEqual({
+    expect((await verify(move.transitionId)).body).toMatchObject({
       valid: false,
-      checked: 3,
+      checked: 4,
       firstBrokenSeq: 4,
+      problems: expect.arrayContaining([expect.objectContaining({ kind: 'hash', seq: 4 })]),
     });
   });
 
   it('when a row is deleted, then verification names the first missing sequence', async () => {
     const move = await someHistory();
     await tamper((db) => db('history').where({ workflow_id: move.transitionId, seq: 2 }).delete());
-    expect((await verify(move.transitionId)).body).toEqual({
+    expect((await verify(move.transitionId)).body).toMatchObject({
       valid: false,
-      checked: 1,
+      checked: 3,
       firstBrokenSeq: 2,
+      problems: expect.arrayContaining([{ kind: 'hash', seq: 2, detail: 'missing: row 2' }]),
     });
   });
 
@@ -85,10 +87,11 @@ describe('tamper-evident history', () => {
       await db('history').where({ workflow_id: move.transitionId, seq: 3 }).update({ seq: 2 });
       await db('history').where({ workflow_id: move.transitionId, seq: -2 }).update({ seq: 3 });
     });
-    expect((await verify(move.transitionId)).body).toEqual({
+    expect((await verify(move.transitionId)).body).toMatchObject({
       valid: false,
-      checked: 1,
+      checked: 4,
       firstBrokenSeq: 2,
+      problems: expect.arrayContaining([expect.objectContaining({ kind: 'hash', seq: 2 })]),
     });
   });
 

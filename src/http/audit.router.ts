@@ -3,15 +3,23 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
-import { digestOf, replayTo, verifyChain, type DigestEntry } from '../engine/audit.ts';
-import { definitionOf } from '../engine/engine.ts';
-import { chosenProvider, restore } from '../engine/engine.ts';
+import {
+  digestDivergences,
+  digestOf,
+  divergenceReasons,
+  problemKinds,
+  replayTo,
+  verifyChain,
+  type DigestEntry,
+} from '../engine/audit.ts';
+import { chosenProvider, definitionOf, restore } from '../engine/engine.ts';
+import { accessFields } from '../engine/history-chain.ts';
 import { withholdsBillTo } from '../engine/redaction.ts';
 import { toWorkflowView } from '../engine/workflow-view.ts';
 import { Forbidden, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
-import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
+import type { WorkflowRow } from '../store/workflows.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflow } from './schemas.ts';
 import { parseBody, parseWith } from './validate.ts';
@@ -19,15 +27,26 @@ import { visibleWorkflow } from './visible-workflow.ts';
 
 const auditRoles = ['auditor', 'admin'] as const;
 
+const problem = z.object({
+  kind: z.enum(problemKinds),
+  seq: z.number().int().optional(),
+  detail: z.string(),
+});
 const verdict = z.object({
   valid: z.boolean(),
   checked: z.number().int(),
   firstBrokenSeq: z.number().int().optional(),
+  problems: z.array(problem),
 });
+// The access fields are optional so that digests saved before they were added still verify.
 const digestEntry = z.strictObject({
   id: z.string(),
   length: z.number().int().min(1),
   headHash: z.string().regex(/^[0-9a-f]{64}$/),
+  partnerId: z.string().optional(),
+  parentId: z.string().nullable().optional(),
+  customerId: z.string().nullable().optional(),
+  providerId: z.string().nullable().optional(),
 });
 const digest = z.strictObject({
   generatedAt: z.string(),
@@ -79,7 +98,8 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id/history/verify',
-    summary: "Recomputes the workflow's hash chain and names the first broken row",
+    summary:
+      "Checks the workflow's hash chain, its states, its replay, its access fields and consents; lists each problem",
     roles: 'auditor, admin',
     response: { status: 200, schema: verdict },
     errors: [401, 403, 404],
@@ -125,7 +145,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/audit/digest',
-    summary: "Every workflow's head hash and length, and one digest over them all",
+    summary: "Every workflow's head hash, length and access fields, and one digest over them all",
     roles: 'auditor, admin',
     query: digestQuery,
     response: { status: 200, schema: digest },
@@ -135,13 +155,22 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     requireRole(req, auditRoles);
     const query = parseWith(digestQuery, req.query);
     const q = db<WorkflowRow>('workflows')
-      .select('id', 'history_length', 'head_hash')
+      .select(
+        'id',
+        'history_length',
+        'head_hash',
+        'partner_id',
+        'parent_id',
+        'customer_id',
+        'provider_id',
+      )
       .orderBy('seq');
     if (query.partnerId) q.where('partner_id', query.partnerId);
     const entries: DigestEntry[] = (await q).map((w) => ({
       id: w.id,
       length: w.history_length,
       headHash: w.head_hash,
+      ...accessFields(w),
     }));
     res.json({
       generatedAt: now().toISOString(),
@@ -163,7 +192,12 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
         valid: z.boolean(),
         checked: z.number().int(),
         digestIntact: z.boolean(),
-        diverged: z.array(z.object({ id: z.string(), reason: z.string() })),
+        diverged: z.array(
+          z.object({
+            id: z.string(),
+            reason: z.enum(divergenceReasons),
+          }),
+        ),
       }),
     },
     errors: [400, 401, 403, 422],
@@ -172,11 +206,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     requireRole(req, auditRoles);
     const saved = parseBody(digest, req.body);
     const digestIntact = digestOf(saved.workflows) === saved.digest;
-    const diverged: Array<{ id: string; reason: string }> = [];
-    for (const entry of saved.workflows) {
-      const reason = await divergence(db, entry);
-      if (reason) diverged.push({ id: entry.id, reason });
-    }
+    const diverged = await digestDivergences(db, saved.workflows);
     res.json({
       valid: digestIntact && diverged.length === 0,
       checked: saved.workflows.length,
@@ -227,18 +257,6 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   return router;
 }
 
-async function divergence(db: Database, entry: DigestEntry): Promise<string | null> {
-  const current = await findWorkflow(db, entry.id);
-  if (!current) return 'workflow_missing';
-  const row = await findHistoryRow(db, entry.id, entry.length);
-  if (!row) return 'history_shorter';
-  if (row.hash !== entry.headHash) return 'head_hash_differs';
-  const chain = await verifyChain(db, current);
-  if (!chain.valid && (chain.firstBrokenSeq ?? 0) <= entry.length) return 'chain_broken';
-  return null;
-}
-
-/** Writes and waits for the socket to drain, so a large export never piles up in memory. */
 /** Writes a chunk and waits for the socket to drain when it asks to; `once` cleans up both listeners. */
 async function write(res: Response, chunk: string): Promise<void> {
   if (!res.write(chunk)) await once(res, 'drain');
