@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
 import { MalformedRequest } from './errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
-import { carriesNul } from './http/nul-guard.ts';
+import { unstorableInput } from './http/text-guard.ts';
 import { createAuditRouter } from './http/audit.router.ts';
 import { createConsentLinkRouter } from './http/consent-links.router.ts';
 import { createConsentStatementRouter } from './http/consent-statements.router.ts';
@@ -25,8 +25,15 @@ export interface AppDeps {
   db: Database;
   engine: Engine;
   logger: Logger;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN'> &
-    Partial<Pick<Config, 'PUBLIC_URL'>>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'>;
+}
+
+/**
+ * A consent link's token is a credential. Routing ignores case, so `/CONSENT/<token>` reaches
+ * the page too, and the redaction must ignore case as well.
+ */
+export function redactTokens(url: string): string {
+  return url.replace(/\/consent\/[^/?#]+/gi, '/consent/[redacted]');
 }
 
 /** The HTTP application, without listening: tests drive it with supertest. */
@@ -40,7 +47,8 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
 
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
-    req.requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    // A client's id goes into hashed history: kept only when short and plain.
+    req.requestId = given && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     res.set('X-Request-Id', req.requestId);
     next();
   });
@@ -54,7 +62,7 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
         serializers: {
           // A consent link's token is a credential: it never reaches the log.
           req: stdSerializers.wrapRequestSerializer((req) => {
-            req.url = req.url.replace(/\/consent\/[^/?#]+/, '/consent/[redacted]');
+            req.url = redactTokens(req.url);
             return req;
           }),
         },
@@ -67,8 +75,10 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
     }),
   );
 
-  app.use('/v1', (req, _res, next) => {
-    if (carriesNul(req)) throw new MalformedRequest('Text may not contain the NUL character.');
+  // Every path, before authentication and the rate limit: refusing is cheaper than reading on.
+  app.use((req, _res, next) => {
+    const problem = unstorableInput(req);
+    if (problem) throw new MalformedRequest(problem);
     next();
   });
   app.use(createMetaRouter({ db, catalog }));

@@ -20,11 +20,13 @@ const configSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** How long one database statement may run (lock waits included); then it is cancelled. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Base URL of consent links; by default the address the request came to. */
+  /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
-export type Config = Readonly<z.infer<typeof configSchema>>;
+export type Config = Readonly<
+  Omit<z.infer<typeof configSchema>, 'PUBLIC_URL'> & { PUBLIC_URL: string }
+>;
 
 /** Parses the environment once; an invalid setting is reported by name and stops the start. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,7 +35,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, PUBLIC_URL: publicUrl(parsed.data) });
+}
+
+/**
+ * Where customers reach the server: consent links are built from it and never from a
+ * request's Host header, which any caller chooses. Only a server listening on loopback can
+ * name its own address; any other must be told.
+ */
+function publicUrl(config: z.infer<typeof configSchema>): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL;
+  if (!isLoopback(config.HOST)) {
+    throw new Error(
+      `Invalid configuration:\n  PUBLIC_URL: required when HOST (${config.HOST}) is not a loopback address; set it to the address customers reach, e.g. https://tiershift.example.com`,
+    );
+  }
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** `FOO=` in a shell or compose file means "not set", not "set to nothing". */

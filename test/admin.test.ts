@@ -285,7 +285,11 @@ describe('logs', () => {
       db: h.db,
       engine: h.engine,
       logger: createLogger('trace', sink),
-      config: { BODY_LIMIT_BYTES: 1024 * 1024, RATE_LIMIT_PER_MIN: 100_000 },
+      config: {
+        BODY_LIMIT_BYTES: 1024 * 1024,
+        RATE_LIMIT_PER_MIN: 100_000,
+        PUBLIC_URL: 'http://127.0.0.1:3000',
+      },
     });
     const created = await as(app, h.adminToken).post('/v1/principals', {
       name: 'Audra',

@@ -307,7 +307,11 @@ describe('every error code of the SPEC, each from the case it names', () => {
       db,
       engine,
       logger: createLogger('silent'),
-      config: { BODY_LIMIT_BYTES: 1024, RATE_LIMIT_PER_MIN: 600 },
+      config: {
+        BODY_LIMIT_BYTES: 1024,
+        RATE_LIMIT_PER_MIN: 600,
+        PUBLIC_URL: 'http://127.0.0.1:3000',
+      },
     });
     try {
       expectProblem(await as(app, h.adminToken).get('/v1/workflows'), 503, 'unavailable');

@@ -46,6 +46,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     config: {
       BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1024 * 1024,
       RATE_LIMIT_PER_MIN: options.rateLimitPerMin ?? 1_000_000,
+      PUBLIC_URL: 'http://127.0.0.1:3000',
     },
   });
   return {

@@ -19,13 +19,16 @@ export const injections = [
   '\u0000',
 ] as const;
 
-/** Routes outside the OpenAPI document: the public pages and the document itself. */
+/**
+ * Routes outside the OpenAPI document: the public pages and the document itself. Each may
+ * answer 400: every address is checked for text Postgres cannot store, before any route.
+ */
 const undocumented: Record<string, number[]> = {
-  'GET /healthz': [],
-  'GET /readyz': [503],
-  'GET /openapi.json': [],
-  'GET /docs': [],
-  'GET /docs/init.js': [],
+  'GET /healthz': [400],
+  'GET /readyz': [400, 503],
+  'GET /openapi.json': [400],
+  'GET /docs': [400],
+  'GET /docs/init.js': [400],
   // The consent pages answer people with HTML pages, never JSON.
   'GET /consent/:token': [400, 404, 410],
   'POST /consent/:token': [400, 404, 409, 410, 422],

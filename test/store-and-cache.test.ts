@@ -70,7 +70,7 @@ describe('writing a step', () => {
             at: new Date(),
             prev_hash: row.head_hash,
             bindings: null,
-      hash: 'f'.repeat(64),
+            hash: 'f'.repeat(64),
           },
         ),
       ),

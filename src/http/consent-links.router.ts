@@ -8,7 +8,7 @@ import { canSeePartner } from '../auth/scope.ts';
 import { definitionOf, restore, type Engine } from '../engine/engine.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { Conflict, EventNotAllowed, NotFound } from '../errors.ts';
-import { carriesNul } from './nul-guard.ts';
+import { unstorableInput } from './text-guard.ts';
 import { newId } from '../ids.ts';
 import {
   closeConsentRequests,
@@ -74,7 +74,8 @@ interface Deps {
   db: Database;
   engine: Engine;
   catalog: ApiCatalog;
-  publicUrl: string | undefined;
+  /** Links are built from this alone, never from the request's Host header. */
+  publicUrl: string;
 }
 
 /** Consent links: created by the partner, answered by the customer in a plain page. */
@@ -114,7 +115,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
       revocation_reason: null,
     };
     await insertConsentRequest(db, request);
-    const base = publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const base = publicUrl;
     res.status(201).json({
       id: request.id,
       workflowId: row.id,
@@ -202,7 +203,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
       'X-Frame-Options': 'DENY',
     });
-    if (carriesNul(req))
+    if (unstorableInput(req))
       return void sendPage(
         res,
         400,
