@@ -18,7 +18,6 @@ import {
   type WorkflowDefinition,
 } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
-import { consentStatements } from '../../machines/reseller-relationship/consent-statements.ts';
 import { systemPrincipal, type Principal } from '../auth/principal.ts';
 import { canSeeWorkflow } from '../auth/scope.ts';
 import {
@@ -72,9 +71,10 @@ import {
   type WorkflowStatus,
 } from '../store/workflows.ts';
 import { childInput, type KnownRows } from './child-inputs.ts';
+import { consentToRecord } from './consent-record.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
-import { genesisHash, sha256Hex } from './hash.ts';
+import { genesisHash } from './hash.ts';
 import {
   accessFields,
   boundedPayload,
@@ -339,7 +339,7 @@ export class Engine {
       return { ok: false, error };
     }
     const { definition, next, actions, type, recorded } = decision;
-    const consent = this.#consentToRecord(row, actions, cause);
+    const consent = consentToRecord(row, actions, cause);
     const updated = await this.#persist(tx, row, definition, next, type, recorded, cause, consent);
     await this.#runEffects(tx, updated, actions, cause, consent);
     await this.#reportIfFinished(tx, updated, next, cause);
@@ -730,47 +730,6 @@ export class Engine {
         }
       }
     }
-  }
-
-  /**
-   * The consent decision an event records, built before its history row so that the row can
-   * bind the decision's evidence by hash. Revocations change an existing decision instead.
-   */
-  #consentToRecord(
-    row: WorkflowRow,
-    actions: readonly PlannedAction[],
-    cause: Cause,
-  ): ConsentRow | undefined {
-    const action = actions.find((a) => a.type === 'recordConsent');
-    const params = action?.params as RecordConsentParams | undefined;
-    if (!params || params.decision === 'revoked') return undefined;
-    const statement =
-      params.statementVersion === undefined
-        ? undefined
-        : consentStatements[params.statementVersion];
-    return {
-      id: newId('cns'),
-      partner_id: row.partner_id,
-      customer_id: params.customerId,
-      provider_id: params.providerId || null,
-      workflow_id: row.id,
-      scope: ['reseller_relationship_extension', 'bill_to_information_sharing'],
-      decision: params.decision,
-      statement_version: params.statementVersion ?? null,
-      statement_hash: statement === undefined ? null : sha256Hex(statement),
-      granted_by_name: params.grantedBy?.name ?? null,
-      granted_by_email: params.grantedBy?.email ?? null,
-      method: params.method ?? (cause.evidence ? 'customer_link' : null),
-      evidence_ref: params.evidenceRef ?? cause.evidence?.consentRequestId ?? null,
-      ip: cause.evidence?.ip ?? null,
-      user_agent: cause.evidence?.userAgent ?? null,
-      recorded_by: cause.principal.id,
-      reason: params.reason ?? null,
-      decided_at: cause.now,
-      revoked_at: null,
-      revoked_by: null,
-      revocation_reason: null,
-    };
   }
 
   /**
