@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import { stdSerializers, type Logger } from 'pino';
+import { stdSerializers, type Logger, type SerializedRequest } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
@@ -36,6 +36,18 @@ export function redactTokens(url: string): string {
   return url.replace(/\/consent\/[^/?#]+/gi, '/consent/[redacted]');
 }
 
+/**
+ * The request as logged, with consent tokens taken out of everything that can carry one: the
+ * address asked for, and the Referer a browser sends when the consent page posts its form.
+ */
+function withoutConsentTokens(req: SerializedRequest): SerializedRequest {
+  req.url = redactTokens(req.url);
+  const { referer } = req.headers;
+  // The headers are the live request's own object: replaced by a copy, never changed in place.
+  if (referer !== undefined) req.headers = { ...req.headers, referer: redactTokens(referer) };
+  return req;
+}
+
 /** The HTTP application, without listening: tests drive it with supertest. */
 export function createApp({ db, engine, logger, config }: AppDeps): Express {
   const app = express();
@@ -59,13 +71,7 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
         logger,
         genReqId: (req) => (req as express.Request).requestId,
         quietReqLogger: true,
-        serializers: {
-          // A consent link's token is a credential: it never reaches the log.
-          req: stdSerializers.wrapRequestSerializer((req) => {
-            req.url = redactTokens(req.url);
-            return req;
-          }),
-        },
+        serializers: { req: stdSerializers.wrapRequestSerializer(withoutConsentTokens) },
       }),
     );
   app.use(

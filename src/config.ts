@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,16 +47,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function publicUrl(config: z.infer<typeof configSchema>): string {
   if (config.PUBLIC_URL) return config.PUBLIC_URL;
   if (!isLoopback(config.HOST)) {
-    throw new Error(
-      `Invalid configuration:\n  PUBLIC_URL: required when HOST (${config.HOST}) is not a loopback address; set it to the address customers reach, e.g. https://tiershift.example.com`,
-    );
+    throw missingPublicUrl(`HOST (${config.HOST}) is not a loopback address`);
   }
+  // Port 0 is chosen by the system at start: a link built from it would lead nowhere.
+  if (config.PORT === 0) throw missingPublicUrl('PORT is 0');
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   return `http://${host}:${config.PORT}`;
 }
 
+function missingPublicUrl(why: string): Error {
+  return new Error(
+    `Invalid configuration:\n  PUBLIC_URL: required when ${why}; set it to the address customers reach, e.g. https://tiershift.example.com`,
+  );
+}
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+// IPv4-mapped addresses (::ffff:127.0.0.1) are matched by the IPv4 subnet too.
+loopback.addAddress('::1', 'ipv6');
+
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  const version = isIP(host);
+  if (version === 0) return host === 'localhost';
+  return loopback.check(host, version === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** `FOO=` in a shell or compose file means "not set", not "set to nothing". */

@@ -31,15 +31,41 @@ const undocumented: Record<string, number[]> = {
   'GET /docs/init.js': [400],
   // The consent pages answer people with HTML pages, never JSON.
   'GET /consent/:token': [400, 404, 410],
-  'POST /consent/:token': [400, 404, 409, 410, 422],
+  // 413: the page reads at most 16 KiB of form.
+  'POST /consent/:token': [400, 404, 409, 410, 413, 422],
 };
+
+/** Text Postgres would store differently from what was hashed: refused at the door. */
+const unstorable = ['\u0000', '\ud800', 'x\udc00y', '\udbff\ud800'] as const;
 
 const text = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
   fc.constantFrom(...injections),
+  fc.constantFrom(...unstorable),
 );
 const json = fc.jsonValue({ maxDepth: 3 });
+/** JSON nested past the 64 levels the door allows, up to where recursion would overflow. */
+const deepJson = fc
+  .tuple(fc.integer({ min: 60, max: 5000 }), fc.constantFrom(['[', ']'], ['{"a":', '}']))
+  .map(([levels, [open, close]]) => `${open.repeat(levels)}1${close.repeat(levels)}`);
+
+/**
+ * Percent-encodes as a hostile client can: a lone surrogate as the three bytes UTF-8 would
+ * give it, where encodeURIComponent throws and URLSearchParams writes U+FFFD instead.
+ */
+function encodeLoosely(value: string): string {
+  return value
+    .split(/(\p{Surrogate})/u)
+    .map((part) => {
+      if (part.isWellFormed()) return encodeURIComponent(part);
+      const unit = part.charCodeAt(0);
+      return [0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f)]
+        .map((byte) => `%${byte.toString(16).toUpperCase()}`)
+        .join('');
+    })
+    .join('');
+}
 const eventTypes = [
   'CONFIRM_PROFILE',
   'SUBMIT',
@@ -130,7 +156,7 @@ export function describeHostileInput(runs: number): void {
           'text/plain',
           'application/x-www-form-urlencoded',
         ),
-        raw: fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+        raw: fc.option(fc.oneof(fc.string({ maxLength: 80 }), deepJson), { nil: undefined }),
         body,
       });
       for (const route of routes) {
@@ -139,8 +165,10 @@ export function describeHostileInput(runs: number): void {
         await fc.assert(
           fc.asyncProperty(request, async (r) => {
             let i = 0;
-            const path = pattern.replace(/:\w+/g, () => encodeURIComponent(r.params[i++] ?? ''));
-            const query = new URLSearchParams(r.query).toString();
+            const path = pattern.replace(/:\w+/g, () => encodeLoosely(r.params[i++] ?? ''));
+            const query = Object.entries(r.query)
+              .map(([key, value]) => `${encodeLoosely(key)}=${encodeLoosely(value)}`)
+              .join('&');
             const agent = supertest(h.app);
             const url = query ? `${path}?${query}` : path;
             let req =

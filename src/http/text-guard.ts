@@ -3,15 +3,32 @@ import type { Request } from 'express';
 /** Deeper JSON than any payload of ours needs; past it a body is refused before it costs more. */
 export const maxDepth = 64;
 
+/** Headers whose values are stored or hashed (consent evidence, idempotency, preconditions). */
+const storedHeaders = ['user-agent', 'idempotency-key', 'if-match'] as const;
+
 /**
- * Why a request's address or body cannot be taken as given, or undefined when it can.
- * Postgres cannot store U+0000, and stores a lone UTF-16 surrogate as U+FFFD: a history row
- * hashed over the text as sent would then never verify again. Such text, and JSON nested
- * deeper than `maxDepth`, are refused at the door, before authentication and before any
- * code that walks a value recursively.
+ * Why a request's address, stored headers or body cannot be taken as given, or undefined when
+ * they can. Postgres cannot store U+0000, and stores a lone UTF-16 surrogate as U+FFFD: a
+ * history row hashed over the text as sent would then never verify again. Such text, and JSON
+ * nested deeper than `maxDepth`, are refused at the door, before authentication and before
+ * any code that walks a value recursively.
  */
 export function unstorableInput(req: Request): string | undefined {
-  return addressProblem(req.originalUrl) ?? valueProblem(req.body as unknown);
+  return addressProblem(req.originalUrl) ?? headerProblem(req) ?? valueProblem(req.body as unknown);
+}
+
+/**
+ * Node's HTTP/1 parser already refuses NUL in a header and reads other bytes as Latin-1, which
+ * cannot form a surrogate; checked anyway, so a header reaching storage obeys the same rule
+ * whatever transport hands it in.
+ */
+function headerProblem(req: Request): string | undefined {
+  for (const name of storedHeaders) {
+    const value = req.get(name);
+    const problem = value === undefined ? undefined : textProblem(value);
+    if (problem) return `Header ${name}: ${problem}`;
+  }
+  return undefined;
 }
 
 function addressProblem(url: string): string | undefined {
