@@ -202,6 +202,8 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
       'Content-Security-Policy':
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
       'X-Frame-Options': 'DENY',
+      // The address holds the token: no page or form post may hand it on as a Referer.
+      'Referrer-Policy': 'no-referrer',
     });
     if (unstorableInput(req))
       return void sendPage(
