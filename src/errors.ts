@@ -65,12 +65,12 @@ export class NotFound extends ProblemError {
 }
 
 export class EventNotAllowed extends ProblemError {
-  constructor(state: string, eventType: string, nextEvents: readonly unknown[]) {
+  constructor(state: string, eventType: string, nextEvents: readonly unknown[], why?: string) {
     super(
       409,
       'event_not_allowed',
       'Event not allowed',
-      `${eventType} does not apply in state ${state}.`,
+      `${eventType} does not apply in state ${state}${why ? `: ${why}` : ''}.`,
       { nextEvents },
     );
   }

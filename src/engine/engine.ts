@@ -398,7 +398,9 @@ export class Engine {
     // The row's status is the authority: a workflow cancelled with its parent keeps the
     // snapshot it had, which alone would still take events.
     if (row.status !== 'active') {
-      return refuse(new EventNotAllowed(`${row.state} (${row.status})`, type, []));
+      return refuse(
+        new EventNotAllowed(row.state, type, [], `the workflow is ${row.status}, nothing moves it`),
+      );
     }
     if (snapshot.status !== 'active' || !acceptedEventTypes(snapshot).has(type)) {
       return refuse(new EventNotAllowed(row.state, type, nextEvents(definition, snapshot)));
