@@ -57,7 +57,7 @@ import {
   openCustomerChildren,
   recordOutcome,
 } from '../store/moves.ts';
-import { claimDueTimer, deleteTimers, insertTimer } from '../store/timers.ts';
+import { claimTimer, deleteTimers, dueTimers, insertTimer } from '../store/timers.ts';
 import {
   findWorkflow,
   insertWorkflowWithHistory,
@@ -925,12 +925,17 @@ export class Engine {
   async fireDueTimers(): Promise<number> {
     let fired = 0;
     for (;;) {
+      // Several workers start from a few candidates at random, so that they rarely queue
+      // behind the same workflow.
+      const candidates = await dueTimers(this.#db, this.#clock.now(), 8);
+      const candidate = candidates[Math.floor(Math.random() * candidates.length)];
+      if (!candidate) return fired;
       const claimed = await withTransactionRetry(() =>
         this.#db.transaction(async (tx) => {
           const now = this.#clock.now();
-          const timer = await claimDueTimer(tx, now);
+          const row = await lockWorkflowAfterAncestors(tx, candidate.workflow_id);
+          const timer = await claimTimer(tx, candidate.id);
           if (!timer) return false;
-          const row = await lockWorkflowAfterAncestors(tx, timer.workflow_id);
           if (row && row.status === 'active') {
             await this.#step(tx, row, timer.event, {
               principal: systemPrincipal,
@@ -942,8 +947,7 @@ export class Engine {
           return true;
         }),
       );
-      if (!claimed) return fired;
-      fired += 1;
+      if (claimed) fired += 1;
     }
   }
 }

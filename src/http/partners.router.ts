@@ -17,6 +17,7 @@ import {
   type SubscriptionRow,
 } from '../store/customers.ts';
 import type { Engine } from '../engine/engine.ts';
+import { withTransactionRetry } from '../engine/retry.ts';
 import type { Database } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import {
@@ -160,48 +161,51 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
     const inputs = Array.isArray(parsed) ? parsed : [parsed];
     checkAddOns(inputs);
     const at = now();
-    const items = await db.transaction(async (tx) => {
-      await lockPartnerForImport(tx, partnerRow.id);
-      await refuseRepeats(tx, partnerRow.id, inputs);
-      const first = await nextPosition(tx, partnerRow.id);
-      const customers: CustomerRow[] = [];
-      const subscriptions: SubscriptionRow[] = [];
-      inputs.forEach((input, i) => {
-        const row = customerRow(input, partnerRow.id, first + i, at);
-        customers.push(row);
-        input.subscriptions.forEach((s, j) =>
-          subscriptions.push({
-            partner_id: partnerRow.id,
-            id: s.id,
-            customer_id: row.id,
-            offer: s.offer,
-            kind: s.kind,
-            quantity: s.quantity,
-            base_subscription_id: s.baseSubscriptionId ?? null,
-            position: j,
-          }),
-        );
-      });
-      try {
-        await insertCustomers(tx, customers, subscriptions);
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw new Conflict(
-            'already_exists',
-            'A tenantId or subscription id was imported at the same time.',
+    // A deadlock or serialization failure rolled everything back: the import runs again whole.
+    const items = await withTransactionRetry(() =>
+      db.transaction(async (tx) => {
+        await lockPartnerForImport(tx, partnerRow.id);
+        await refuseRepeats(tx, partnerRow.id, inputs);
+        const first = await nextPosition(tx, partnerRow.id);
+        const customers: CustomerRow[] = [];
+        const subscriptions: SubscriptionRow[] = [];
+        inputs.forEach((input, i) => {
+          const row = customerRow(input, partnerRow.id, first + i, at);
+          customers.push(row);
+          input.subscriptions.forEach((s, j) =>
+            subscriptions.push({
+              partner_id: partnerRow.id,
+              id: s.id,
+              customer_id: row.id,
+              offer: s.offer,
+              kind: s.kind,
+              quantity: s.quantity,
+              base_subscription_id: s.baseSubscriptionId ?? null,
+              position: j,
+            }),
           );
+        });
+        try {
+          await insertCustomers(tx, customers, subscriptions);
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw new Conflict(
+              'already_exists',
+              'A tenantId or subscription id was imported at the same time.',
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-      // A transition already migrating customers takes the new ones in, in this transaction.
-      await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
-      return customers.map((c) =>
-        toCustomer(
-          c,
-          subscriptions.filter((s) => s.customer_id === c.id),
-        ),
-      );
-    });
+        // A transition already migrating customers takes the new ones in, in this transaction.
+        await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
+        return customers.map((c) =>
+          toCustomer(
+            c,
+            subscriptions.filter((s) => s.customer_id === c.id),
+          ),
+        );
+      }),
+    );
     res.status(201).json({ items });
   });
 

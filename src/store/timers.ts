@@ -20,21 +20,24 @@ export async function deleteTimers(tx: Knex, workflowId: string, key?: string): 
 }
 
 /**
- * Claims one due timer and removes it in the caller's transaction: a timer fires once even
- * with several workers, because a claimed row is skipped by the others and gone at commit.
+ * A few timers due by `now`, earliest first, read without a lock: the worker locks the
+ * workflow before it claims one, the order every writer of a move keeps (a claim taken
+ * first would wait on the workflow while an event on it waits to delete the timer).
  */
-export async function claimDueTimer(
-  tx: Knex.Transaction,
-  now: Date,
-): Promise<TimerRow | undefined> {
-  const row = await tx<TimerRow>('timers')
+export async function dueTimers(db: Knex, now: Date, limit: number): Promise<TimerRow[]> {
+  return db<TimerRow>('timers')
     .where('due_at', '<=', now)
     .orderBy([{ column: 'due_at' }, { column: 'id' }])
-    .forUpdate()
-    .skipLocked()
-    .first();
-  if (row) await tx('timers').where('id', row.id).delete();
-  return row;
+    .limit(limit);
+}
+
+/**
+ * Removes a timer in the caller's transaction and returns it, or undefined when another
+ * worker fired it (or its workflow dropped it) first: each timer fires once.
+ */
+export async function claimTimer(tx: Knex.Transaction, id: string): Promise<TimerRow | undefined> {
+  const rows: TimerRow[] = await tx<TimerRow>('timers').where({ id }).delete().returning('*');
+  return rows[0];
 }
 
 export async function pendingTimers(db: Knex, workflowId: string): Promise<TimerRow[]> {
