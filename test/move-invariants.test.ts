@@ -238,6 +238,67 @@ describe('consent links that cannot be misused', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('when links are asked for while consent is recorded, then none stays open after the checkpoint', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    const [c] = await move.importCustomers([buildCustomer()]);
+    await move.toMigrating();
+    const { manager } = move.team;
+    const relationship = await move.childOf('resellerRelationship', c!);
+    await move.send(manager, relationship.id, { type: 'USE_EXTENSION' });
+    const base = `/v1/workflows/${relationship.id}/consent-requests`;
+    await Promise.all([
+      ...Array.from({ length: 12 }, () => as(h.app, manager).post(base, {})),
+      as(h.app, manager).post(`/v1/workflows/${relationship.id}/events`, consent),
+    ]);
+    const listed = await as(h.app, manager).get(base);
+    const statuses = (listed.body as { items: Array<{ status: string }> }).items.map(
+      (l) => l.status,
+    );
+    expect(statuses.filter((status) => status === 'open')).toEqual([]);
+  });
+
+  it('when the customer is excluded, then its relationship, still at the checkpoint, takes no new link', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    const [c] = await move.importCustomers([buildCustomer()]);
+    await move.toMigrating();
+    const { manager } = move.team;
+    const relationship = await move.childOf('resellerRelationship', c!);
+    await move.send(manager, relationship.id, { type: 'USE_EXTENSION' });
+    await move.send(manager, move.transitionId, {
+      type: 'EXCLUDE_CUSTOMER',
+      customerId: c!,
+      reason: 'stays direct',
+    });
+    expect(await move.get(relationship.id)).toMatchObject({
+      state: 'awaitingConsent',
+      status: 'cancelled',
+    });
+    const refused = await as(h.app, manager).post(
+      `/v1/workflows/${relationship.id}/consent-requests`,
+      {},
+    );
+    expect(refused.status).toBe(409);
+    expect(await h.db('consent_requests').where('workflow_id', relationship.id)).toEqual([]);
+  });
+
+  it('when an expired link is revoked, then it stays as it was', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    const [c] = await move.importCustomers([buildCustomer()]);
+    await move.toMigrating();
+    const relationship = await move.childOf('resellerRelationship', c!);
+    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    const link = await newLink(move, relationship.id);
+    await h
+      .db('consent_requests')
+      .where('id', link.id)
+      .update({ expires_at: new Date(h.clock.now().getTime() - 1000) });
+    const res = await supertest(h.app)
+      .delete(`/v1/workflows/${relationship.id}/consent-requests/${link.id}`)
+      .set('Authorization', `Bearer ${move.team.manager}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'expired', revokedAt: null });
+  });
+
   it('when a manager records method customer_link with a real link id, then it is refused with 403', async () => {
     const move = await Move.start(h.app, h.adminToken);
     const [c] = await move.importCustomers([buildCustomer()]);
@@ -274,6 +335,25 @@ describe('history that stays small', () => {
     });
     expect((rows[0]!.payload as { size: number }).size).toBeGreaterThan(10_000);
     expect(rows[1]!.payload).toEqual({ note: 'short' });
+
+    // The type and the reason are bounded too: a refusal echoes an unknown field's name.
+    const longType = 'T'.repeat(100_000);
+    await move.send(move.team.auditor, move.transitionId, { type: longType }, 403);
+    await move.send(
+      move.team.manager,
+      move.transitionId,
+      { type: 'CONFIRM_PROFILE', ['k'.repeat(100_000)]: 1 },
+      422,
+    );
+    const last: Array<{ type: string; reason: unknown }> = await h
+      .db('history')
+      .where({ workflow_id: move.transitionId })
+      .orderBy('seq', 'desc')
+      .limit(2)
+      .select('type', 'reason');
+    expect(last[1]!.type.length).toBeLessThanOrEqual(128);
+    expect(JSON.stringify(last[0]!.reason).length).toBeLessThan(4096);
+    expect(last[0]!.reason).toMatchObject({ code: 'validation_failed', truncated: true });
     const verdict = await as(h.app, h.adminToken).get(
       `/v1/workflows/${move.transitionId}/history/verify`,
     );

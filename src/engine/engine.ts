@@ -78,6 +78,8 @@ import { genesisHash } from './hash.ts';
 import {
   accessFields,
   boundedPayload,
+  boundedReason,
+  boundedType,
   consentEvidenceHash,
   nextHistoryRow,
 } from './history-chain.ts';
@@ -522,12 +524,12 @@ export class Engine {
     const history = nextHistoryRow(
       row,
       {
-        type,
+        type: boundedType(type),
         payload: boundedPayload(payload),
         from: row.state,
         to: row.state,
         outcome: 'rejected',
-        reason,
+        reason: boundedReason(reason),
       },
       cause,
     );

@@ -82,6 +82,30 @@ export function boundedPayload(payload: Record<string, unknown>): Record<string,
   return { truncated: true, size, sha256: sha256Hex(json) };
 }
 
+/** The longest event type a refused row keeps; declared types are far shorter. */
+export const refusedTypeLimit = 128;
+
+/** A refused row's event type: as sent up to 128 characters, else its start, marked cut. */
+export function boundedType(type: string): string {
+  return type.length <= refusedTypeLimit ? type : `${cut(type, refusedTypeLimit - 1)}…`;
+}
+
+/** The first `length` UTF-16 units of `text`, never half of a surrogate pair. */
+function cut(text: string, length: number): string {
+  const start = text.slice(0, length);
+  return /[\ud800-\udbff]$/.test(start) ? start.slice(0, -1) : start;
+}
+
+/**
+ * A refusal's reason, which can echo what was sent (an unknown field's name): whole up to
+ * 4 KiB, else its status, code and the start of its detail.
+ */
+export function boundedReason(reason: Record<string, unknown>): Record<string, unknown> {
+  if (Buffer.byteLength(canonicalJson(reason), 'utf8') <= refusedPayloadLimit) return reason;
+  const detail = typeof reason.detail === 'string' ? cut(reason.detail, 1000) : undefined;
+  return { status: reason.status, code: reason.code, detail, truncated: true };
+}
+
 export function accessFields(
   row: Pick<WorkflowRow, 'partner_id' | 'parent_id' | 'customer_id' | 'provider_id'>,
 ): AccessFields {

@@ -25,7 +25,8 @@ import type { Database } from '../store/database.ts';
 import { findCustomer } from '../store/moves.ts';
 import { findPartner } from '../store/partners.ts';
 import { findProvider } from '../store/providers.ts';
-import { findWorkflow, type WorkflowRow } from '../store/workflows.ts';
+import { findWorkflow, lockWorkflowAfterAncestors, type WorkflowRow } from '../store/workflows.ts';
+import { withTransactionRetry } from '../engine/retry.ts';
 import { consentForm, messagePage } from './consent-page.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { parseWith } from './validate.ts';
@@ -95,9 +96,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     const principal = principalOf(req);
     const row = await visibleWorkflow(db, req.params.id, principal);
     requireRole(req, partnerRoles);
-    if (row.machine !== 'resellerRelationship' || row.state !== 'awaitingConsent') {
-      throw new EventNotAllowed(row.state, 'consent request', []);
-    }
+    if (!awaitsConsent(row)) throw new EventNotAllowed(row.state, 'consent request', []);
     const body = parseWith(createRequest, req.body ?? {});
     const token = randomBytes(32).toString('base64url');
     const now = engine.now();
@@ -114,7 +113,17 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
       revoked_by: null,
       revocation_reason: null,
     };
-    await insertConsentRequest(db, request);
+    // Checked again under the workflow's lock: a consent recorded meanwhile closes the links
+    // that exist when it commits, so a link inserted after it would stay open for good.
+    await withTransactionRetry(() =>
+      db.transaction(async (tx) => {
+        const locked = await lockWorkflowAfterAncestors(tx, row.id);
+        if (!locked || !awaitsConsent(locked)) {
+          throw new EventNotAllowed(locked?.state ?? row.state, 'consent request', []);
+        }
+        await insertConsentRequest(tx, request);
+      }),
+    );
     const base = publicUrl;
     res.status(201).json({
       id: request.id,
@@ -159,15 +168,19 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     const link = await db.transaction(async (tx) => {
       const found = await findConsentRequestById(tx, row.id, req.params.requestId, true);
       if (!found) throw new NotFound('consent request');
-      if (found.used_at) {
+      const now = engine.now();
+      const status = consentRequestStatus(found, now);
+      if (status === 'used') {
         throw new Conflict('consent_request_used', 'This link was used; its answer stands.', {
           answer: found.answer,
         });
       }
+      // Expired or revoked already: closed, and revoking it again changes nothing.
+      if (status !== 'open') return found;
       await closeConsentRequests(
         tx,
         row.id,
-        { revoked_at: engine.now(), revoked_by: principal.id, revocation_reason: body.reason },
+        { revoked_at: now, revoked_by: principal.id, revocation_reason: body.reason },
         { only: found.id },
       );
       return findConsentRequestById(tx, row.id, found.id);
@@ -346,6 +359,15 @@ async function pageFacts(db: Database, row: WorkflowRow, expiresAt: Date) {
 }
 
 const linkReaders = ['admin', 'auditor', ...partnerRoles] as const;
+
+/** Only a relationship still waiting at its consent checkpoint takes new links. */
+function awaitsConsent(row: WorkflowRow): boolean {
+  return (
+    row.machine === 'resellerRelationship' &&
+    row.status === 'active' &&
+    row.state === 'awaitingConsent'
+  );
+}
 
 function toConsentRequestView(link: ConsentRequestRow, now: Date) {
   return {
