@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { findDefinition } from '../machines/registry.ts';
 import { parseEtag } from '../src/engine/engine.ts';
+import { finishingEventTypes } from '../src/engine/introspection.ts';
 import { canonicalJson, chainHash, genesisHash } from '../src/engine/hash.ts';
 import { addBusinessDays, dueAt } from '../src/engine/time.ts';
 
@@ -57,5 +59,27 @@ describe('If-Match', () => {
   it('reads anything else as no version at all', () => {
     expect(parseEtag('"abc"')).toBeNaN();
     expect(parseEtag('*')).toBeNaN();
+  });
+});
+
+describe('events that may finish a workflow', () => {
+  it("when read from each machine's definition, then every event that reaches a final state is there, and only those", () => {
+    const of = (name: string) => finishingEventTypes(findDefinition(name)!.machine);
+    expect(of('resellerRelationship')).toEqual(
+      new Set(['INVITATION_ACCEPTED', 'RELATIONSHIP_ACCEPTED', 'CONSENT_DECLINED']),
+    );
+    expect(of('mcaReacceptance')).toEqual(new Set(['ACCEPTANCE_RECORDED']));
+    expect(of('enrollment')).toEqual(new Set(['ACCEPT_AGREEMENT', 'WITHDRAW']));
+    // `transferring` settles by an eventless transition: every event taken there counts.
+    for (const type of [
+      'SUBSCRIPTION_TRANSFERRED',
+      'SUBSCRIPTION_TRANSFER_FAILED',
+      'TRANSFER_SUBMITTED',
+      'RETRY',
+      'CANCEL',
+    ]) {
+      expect(of('subscriptionTransfer'), type).toContain(type);
+    }
+    expect(of('subscriptionTransfer')).not.toContain('CUSTOMER_AGREED');
   });
 });

@@ -17,7 +17,7 @@ import {
   type ScheduleTimerParams,
   type WorkflowDefinition,
 } from '../../machines/common.ts';
-import { findDefinition } from '../../machines/registry.ts';
+import { definitions, findDefinition } from '../../machines/registry.ts';
 import { systemPrincipal, type Principal } from '../auth/principal.ts';
 import { canSeeWorkflow } from '../auth/scope.ts';
 import {
@@ -83,7 +83,12 @@ import {
   consentEvidenceHash,
   nextHistoryRow,
 } from './history-chain.ts';
-import { acceptedEventTypes, contractState, nextEvents } from './introspection.ts';
+import {
+  acceptedEventTypes,
+  contractState,
+  finishingEventTypes,
+  nextEvents,
+} from './introspection.ts';
 import { withTransactionRetry } from './retry.ts';
 import { dueAt } from './time.ts';
 import { zodFieldErrors } from './validation.ts';
@@ -308,7 +313,7 @@ export class Engine {
     request: SendEventRequest,
     cause: Cause,
   ): Promise<StoredResponse> {
-    const row = await lockWorkflowAfterAncestors(tx, request.workflowId);
+    const row = await lockForEvent(tx, request.workflowId, eventType(request.body));
     if (!row || !(await canSeeWorkflow(tx, cause.principal, row))) {
       return problemResponse(new NotFound('workflow'));
     }
@@ -747,7 +752,7 @@ export class Engine {
         const found = await findConsentRequest(tx, answer.tokenHash);
         if (!found) return { kind: 'unknown' };
         // The move's lock order: the workflows first, then the link.
-        const row = await lockWorkflowAfterAncestors(tx, found.workflow_id);
+        const row = await lockForEvent(tx, found.workflow_id, eventType(answer.body));
         const request = await findConsentRequest(tx, answer.tokenHash, true);
         if (!row || !request) return { kind: 'unknown' };
         switch (consentRequestStatus(request, now)) {
@@ -935,7 +940,7 @@ export class Engine {
       const claimed = await withTransactionRetry(() =>
         this.#db.transaction(async (tx) => {
           const now = this.#clock.now();
-          const row = await lockWorkflowAfterAncestors(tx, candidate.workflow_id);
+          const row = await lockForEvent(tx, candidate.workflow_id, candidate.event.type);
           const timer = await claimTimer(tx, candidate.id);
           if (!timer) return false;
           if (row && row.status === 'active') {
@@ -952,6 +957,26 @@ export class Engine {
       if (claimed) fired += 1;
     }
   }
+}
+
+/** Event types that can finish a workflow of some machine, and so make it report upwards. */
+const finishingTypes = new Set(
+  [...definitions.values()].flatMap((d) => [...finishingEventTypes(d.machine)]),
+);
+
+/**
+ * Locks the workflow an event is for. An event that may finish it takes its parent's lock
+ * first, for its report, in the move's one lock order; any other event touches no row above
+ * its own, and leaves the parent free for the events of the other customers.
+ */
+function lockForEvent(
+  tx: Knex.Transaction,
+  id: string,
+  type: string | undefined,
+): Promise<WorkflowRow | undefined> {
+  return type !== undefined && finishingTypes.has(type)
+    ? lockWorkflowAfterAncestors(tx, id)
+    : lockWorkflow(tx, id);
 }
 
 function asSystem(cause: Cause): Cause {

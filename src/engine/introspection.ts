@@ -131,3 +131,28 @@ function pathOf(node: AnyStateNode, root: AnyStateNode): string {
 export function rootTransitions(machine: AnyStateMachine): string[] {
   return [...machine.root.transitions.keys()].filter((e) => !e.startsWith('xstate.'));
 }
+
+/**
+ * Event types that can bring a workflow of `machine` to a final state, read from its
+ * definition. Conservative: eventless transitions are checked after every event, so every
+ * event taken in a state that has them (or by an ancestor of that state), and every event
+ * that enters such a state, counts too.
+ */
+export function finishingEventTypes(machine: AnyStateMachine): Set<string> {
+  const finishing = new Set<string>();
+  const leadsOn = (target: AnyStateNode) =>
+    (target.type === 'final' && target.parent === machine.root) || target.always !== undefined;
+  const visit = (node: AnyStateNode) => {
+    for (const [event, list] of node.transitions) {
+      if (list.some((t) => (t.target ?? []).some(leadsOn))) finishing.add(event);
+    }
+    if (node.always !== undefined) {
+      for (let n: AnyStateNode | undefined = node; n; n = n.parent) {
+        for (const event of n.transitions.keys()) finishing.add(event);
+      }
+    }
+    for (const child of Object.values(node.states)) visit(child);
+  };
+  visit(machine.root);
+  return finishing;
+}

@@ -37,26 +37,31 @@ export async function lockWorkflow(
 }
 
 /**
- * Locks a workflow after its ancestors, from the top down. Every writer takes a move's locks
- * in this one order (the transition before its children), so writers across a parent and
- * its children queue behind each other instead of deadlocking or deciding from rows another
- * writer is about to change. `parent_id` never changes, so reading it unlocked is safe.
+ * Locks a workflow after its ancestors, from the top down, in one statement. Every writer
+ * takes a move's locks in this one order (the transition before its children), so writers
+ * across a parent and its children queue behind each other instead of deadlocking or
+ * deciding from rows another writer is about to change. Postgres locks the rows as the sort
+ * hands them on (its LockRows step sits above the Sort), so the order holds.
  */
 export async function lockWorkflowAfterAncestors(
   tx: Knex.Transaction,
   id: string,
 ): Promise<WorkflowRow | undefined> {
-  const result: { rows: Array<{ id: string }> } = await tx.raw(
+  const result: { rows: Array<WorkflowRow & { depth: number }> } = await tx.raw(
     `WITH RECURSIVE chain AS (
        SELECT id, parent_id, 0 AS depth FROM workflows WHERE id = ?
        UNION ALL
        SELECT w.id, w.parent_id, chain.depth + 1 FROM workflows w JOIN chain ON w.id = chain.parent_id
      )
-     SELECT id FROM chain WHERE depth > 0 ORDER BY depth DESC`,
+     SELECT workflows.*, chain.depth FROM workflows JOIN chain ON chain.id = workflows.id
+     ORDER BY chain.depth DESC
+     FOR UPDATE OF workflows`,
     [id],
   );
-  for (const ancestor of result.rows) await lockWorkflow(tx, ancestor.id);
-  return lockWorkflow(tx, id);
+  const self = result.rows.find((row) => row.depth === 0);
+  if (!self) return undefined;
+  const { depth: _depth, ...row } = self;
+  return row;
 }
 
 export type WorkflowChange = Pick<
