@@ -49,6 +49,20 @@ function answerLink(path: string) {
     .send({ decision: 'consent', name: 'Carla Customer', email: 'carla@fabrikam.example' });
 }
 
+/** A move migrating one customer, whose relationship waits at the consent checkpoint. */
+async function awaitingConsent(): Promise<{
+  move: Move;
+  relationship: Workflow;
+  customerId: string;
+}> {
+  const move = await Move.start(h.app, h.adminToken);
+  const [customerId] = await move.importCustomers([buildCustomer()]);
+  await move.toMigrating();
+  const relationship = await move.childOf('resellerRelationship', customerId!);
+  await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+  return { move, relationship, customerId: customerId! };
+}
+
 /** A customer whose relationship and MCA are settled: its transfer is ready to run. */
 async function customerAtTransfer(move: Move, customerId: string): Promise<Workflow> {
   const { manager } = move.team;
@@ -134,15 +148,11 @@ describe('final means final', () => {
 
 describe('consent links that cannot be misused', () => {
   it("when the customer was excluded, then the link shows 'no answer needed' on GET and POST and records nothing", async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    const { move, relationship, customerId: c } = await awaitingConsent();
     const link = await newLink(move, relationship.id);
     await move.send(move.team.manager, move.transitionId, {
       type: 'EXCLUDE_CUSTOMER',
-      customerId: c!,
+      customerId: c,
       reason: 'stays direct',
     });
     const before = await historyOf(relationship.id);
@@ -169,12 +179,8 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when consent was recorded and then revoked, then a link issued before grants nothing', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
+    const { move, relationship } = await awaitingConsent();
     const { manager } = move.team;
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(manager, relationship.id, { type: 'USE_EXTENSION' });
     const early = await newLink(move, relationship.id);
     await move.send(manager, relationship.id, consent);
     await move.send(manager, relationship.id, { type: 'CONSENT_REVOKED', reason: 'changed mind' });
@@ -190,11 +196,7 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when a manager lists and revokes links, then each shows its status and a revoked one stops working', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    const { move, relationship } = await awaitingConsent();
     const first = await newLink(move, relationship.id);
     const second = await newLink(move, relationship.id);
     const base = `/v1/workflows/${relationship.id}/consent-requests`;
@@ -239,12 +241,8 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when links are asked for while consent is recorded, then none stays open after the checkpoint', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
+    const { move, relationship } = await awaitingConsent();
     const { manager } = move.team;
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(manager, relationship.id, { type: 'USE_EXTENSION' });
     const base = `/v1/workflows/${relationship.id}/consent-requests`;
     await Promise.all([
       ...Array.from({ length: 12 }, () => as(h.app, manager).post(base, {})),
@@ -258,15 +256,11 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when the customer is excluded, then its relationship, still at the checkpoint, takes no new link', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
+    const { move, relationship, customerId: c } = await awaitingConsent();
     const { manager } = move.team;
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(manager, relationship.id, { type: 'USE_EXTENSION' });
     await move.send(manager, move.transitionId, {
       type: 'EXCLUDE_CUSTOMER',
-      customerId: c!,
+      customerId: c,
       reason: 'stays direct',
     });
     expect(await move.get(relationship.id)).toMatchObject({
@@ -282,11 +276,7 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when an expired link is revoked, then it stays as it was', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    const { move, relationship } = await awaitingConsent();
     const link = await newLink(move, relationship.id);
     await h
       .db('consent_requests')
@@ -300,11 +290,7 @@ describe('consent links that cannot be misused', () => {
   });
 
   it('when a manager records method customer_link with a real link id, then it is refused with 403', async () => {
-    const move = await Move.start(h.app, h.adminToken);
-    const [c] = await move.importCustomers([buildCustomer()]);
-    await move.toMigrating();
-    const relationship = await move.childOf('resellerRelationship', c!);
-    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    const { move, relationship } = await awaitingConsent();
     const link = await newLink(move, relationship.id);
     const refused = await move.send(
       move.team.manager,
