@@ -303,6 +303,36 @@ describe('consent links that cannot be misused', () => {
   });
 });
 
+describe('history that binds what it caused', () => {
+  it('when a consent is recorded, then its row shows the access fields and consent it binds', async () => {
+    const { move, relationship, customerId } = await awaitingConsent();
+    await move.send(move.team.manager, relationship.id, consent);
+    const history = await as(h.app, move.team.auditor).get(
+      `/v1/workflows/${relationship.id}/history`,
+    );
+    const items = (history.body as { items: Array<{ type: string; bindings?: unknown }> }).items;
+    expect(items[0]).toMatchObject({
+      type: 'CREATED',
+      bindings: {
+        subject: {
+          partnerId: move.team.partnerId,
+          parentId: move.transitionId,
+          customerId,
+          providerId: move.provider.id,
+        },
+      },
+    });
+    const consents = await as(h.app, move.team.auditor).get(
+      `/v1/consents?workflowId=${relationship.id}`,
+    );
+    const [record] = (consents.body as { items: Array<{ id: string }> }).items;
+    expect(items.at(-1)).toMatchObject({
+      type: 'CONSENT_GRANTED',
+      bindings: { consent: { id: record!.id, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+    });
+  });
+});
+
 describe('history that stays small', () => {
   it('when a refused event carries a large payload, then its row keeps only the size and digest', async () => {
     const move = await Move.start(h.app, h.adminToken);

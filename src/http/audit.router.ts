@@ -278,6 +278,7 @@ function exportEntry(row: ExportRow) {
     at: row.at.toISOString(),
     payload: row.payload,
     reason: row.reason,
+    ...(row.bindings ? { bindings: row.bindings } : {}),
     prevHash: row.prev_hash,
     hash: row.hash,
   };

@@ -147,6 +147,20 @@ export const historyEntry = z.object({
   outcome: z.enum(['applied', 'rejected']),
   reason: z.record(z.string(), z.unknown()).optional(),
   at: z.string(),
+  bindings: z
+    .object({
+      subject: z
+        .object({
+          partnerId: z.string(),
+          parentId: z.string().nullable(),
+          customerId: z.string().nullable(),
+          providerId: z.string().nullable(),
+        })
+        .optional(),
+      consent: z.object({ id: z.string(), sha256: z.string() }).optional(),
+    })
+    .optional()
+    .describe('records outside the history this row vouches for; covered by its hash'),
   hash: z.string(),
   prevHash: z.string(),
 });

@@ -223,6 +223,7 @@ export function toHistoryEntry(row: HistoryRow): z.infer<typeof historyEntry> {
     outcome: row.outcome,
     ...(row.reason ? { reason: row.reason } : {}),
     at: row.at.toISOString(),
+    ...(row.bindings ? { bindings: row.bindings } : {}),
     hash: row.hash,
     prevHash: row.prev_hash,
   };
