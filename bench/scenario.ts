@@ -137,8 +137,8 @@ export async function importCustomers(
   }
 }
 
-/** Enrollment approved and the provider's invitation accepted: the transition starts migrating. */
-export async function startMigrating(
+/** Enrollment approved and the provider's invitation sent: one acceptance from migrating. */
+export async function toInvitationSent(
   api: Api,
   admin: string,
   partner: Partner & { enrollmentId: string },
@@ -158,6 +158,16 @@ export async function startMigrating(
     type: 'PROVIDER_INVITATION_SENT',
     providerId: provider.id,
   });
+}
+
+/** Enrollment approved and the provider's invitation accepted: the transition starts migrating. */
+export async function startMigrating(
+  api: Api,
+  admin: string,
+  partner: Partner & { enrollmentId: string },
+  provider: Provider,
+): Promise<void> {
+  await toInvitationSent(api, admin, partner, provider);
   await api.event(partner.globalAdmin, partner.transitionId, {
     type: 'PROVIDER_INVITATION_ACCEPTED',
     providerId: provider.id,

@@ -5,6 +5,7 @@ import { Api, pool } from '../../bench/api.ts';
 import {
   createProvider,
   partnerInEnrolling,
+  toInvitationSent,
   type Partner,
   type Provider,
 } from '../../bench/scenario.ts';
@@ -423,20 +424,7 @@ async function startProgram(seed: number): Promise<Program> {
   const api = apis[0]!;
   const partner = await partnerInEnrolling(api, adminToken);
   const provider = await createProvider(apis[1]!, adminToken);
-  await api.event(partner.globalAdmin, partner.enrollmentId, { type: 'SUBMIT' });
-  await api.event(adminToken, partner.enrollmentId, { type: 'APPROVE' });
-  await api.event(partner.globalAdmin, partner.enrollmentId, {
-    type: 'ACCEPT_AGREEMENT',
-    agreementVersion: 'MPA',
-  });
-  await api.event(partner.manager, partner.transitionId, {
-    type: 'PARTNERSHIP_REQUESTED',
-    providerId: provider.id,
-  });
-  await api.event(provider.token, partner.transitionId, {
-    type: 'PROVIDER_INVITATION_SENT',
-    providerId: provider.id,
-  });
+  await toInvitationSent(api, adminToken, partner, provider);
   return new Program(seed, partner, provider);
 }
 
