@@ -1,8 +1,7 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCustomer } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
-import { Move, type Workflow } from './move.ts';
+import { Move } from './move.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,18 +9,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-/** A relationship waiting for consent, and the move around it. */
-async function awaitingConsent(): Promise<{
-  move: Move;
-  relationship: Workflow;
-  customerId: string;
-}> {
-  const move = await Move.start(h.app, h.adminToken);
-  const [customerId] = await move.importCustomers([buildCustomer()]);
-  await move.toMigrating();
-  const relationship = await move.childOf('resellerRelationship', customerId!);
-  await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
-  return { move, relationship, customerId: customerId! };
+function awaitingConsent() {
+  return Move.atConsentCheckpoint(h.app, h.adminToken);
 }
 
 async function link(move: Move, workflowId: string, body: object = {}) {

@@ -49,18 +49,8 @@ function answerLink(path: string) {
     .send({ decision: 'consent', name: 'Carla Customer', email: 'carla@fabrikam.example' });
 }
 
-/** A move migrating one customer, whose relationship waits at the consent checkpoint. */
-async function awaitingConsent(): Promise<{
-  move: Move;
-  relationship: Workflow;
-  customerId: string;
-}> {
-  const move = await Move.start(h.app, h.adminToken);
-  const [customerId] = await move.importCustomers([buildCustomer()]);
-  await move.toMigrating();
-  const relationship = await move.childOf('resellerRelationship', customerId!);
-  await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
-  return { move, relationship, customerId: customerId! };
+function awaitingConsent() {
+  return Move.atConsentCheckpoint(h.app, h.adminToken);
 }
 
 /** A customer whose relationship and MCA are settled: its transfer is ready to run. */

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { expect } from 'vitest';
 import {
+  buildCustomer,
   buildPartner,
   buildProvider,
   createPartnerTeam,
@@ -56,6 +57,19 @@ export class Move {
     expect(res.status).toBe(201);
     move.transitionId = (res.body as Workflow).id;
     return move;
+  }
+
+  /** A move migrating one customer, whose relationship waits at the consent checkpoint. */
+  static async atConsentCheckpoint(
+    app: Express,
+    adminToken: string,
+  ): Promise<{ move: Move; relationship: Workflow; customerId: string }> {
+    const move = await Move.start(app, adminToken);
+    const [customerId] = await move.importCustomers([buildCustomer()]);
+    await move.toMigrating();
+    const relationship = await move.childOf('resellerRelationship', customerId!);
+    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+    return { move, relationship, customerId: customerId! };
   }
 
   static async provider(app: Express, adminToken: string, region: string): Promise<Provider> {
@@ -127,9 +141,8 @@ export class Move {
     expect((await this.get(this.transitionId)).state).toBe('partnering');
   }
 
-  /** The partnership with this move's provider, up to migratingCustomers. */
-  async toMigrating(): Promise<Workflow> {
-    await this.toPartnering();
+  /** From partnering: this move's provider asked, and its invitation sent. */
+  async toInvitationSent(): Promise<void> {
     await this.send(this.team.manager, this.transitionId, {
       type: 'PARTNERSHIP_REQUESTED',
       providerId: this.provider.id,
@@ -138,6 +151,12 @@ export class Move {
       type: 'PROVIDER_INVITATION_SENT',
       providerId: this.provider.id,
     });
+  }
+
+  /** The partnership with this move's provider, up to migratingCustomers. */
+  async toMigrating(): Promise<Workflow> {
+    await this.toPartnering();
+    await this.toInvitationSent();
     return this.send(this.team.globalAdmin, this.transitionId, {
       type: 'PROVIDER_INVITATION_ACCEPTED',
       providerId: this.provider.id,

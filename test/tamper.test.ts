@@ -351,14 +351,7 @@ describe('digests and legitimate change', () => {
       customerId: null,
       providerId: null,
     });
-    await move.send(move.team.manager, move.transitionId, {
-      type: 'PARTNERSHIP_REQUESTED',
-      providerId: move.provider.id,
-    });
-    await move.send(move.provider.token, move.transitionId, {
-      type: 'PROVIDER_INVITATION_SENT',
-      providerId: move.provider.id,
-    });
+    await move.toInvitationSent();
     await move.send(move.team.globalAdmin, move.transitionId, {
       type: 'PROVIDER_INVITATION_ACCEPTED',
       providerId: move.provider.id,
