@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import knexFactory from 'knex';
 import type { TestProject } from 'vitest/node';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
@@ -14,6 +15,8 @@ declare module 'vitest' {
  * PGlite.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Some tests run the compiled server as operators do; build it once if it is not current.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     project.provide('databaseUrl', null);
