@@ -2,8 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export interface ServerProcessOptions {
-  databaseUrl: string;
+  /** A Postgres URL; without it the server uses the embedded database in `dataDir`. */
+  databaseUrl?: string | undefined;
+  dataDir?: string;
   adminToken: string;
+  /**
+   * What runs: the TypeScript sources through tsx (the default, for the tests and the
+   * benchmark), the compiled build, or `npm start` as an operator types it.
+   */
+  run?: 'source' | 'build' | 'npm-start';
+  /** Return once the process is spawned, without waiting for `/readyz`. */
+  noWait?: boolean;
   /** Settings on top of the defaults below (quiet logs, no rate limit to speak of). */
   env?: Record<string, string>;
   /** Reuse a port, as a restarted server would. */
@@ -59,12 +68,24 @@ export class ServerProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The exit code once the process is gone (null when a signal ended it). */
+  exited(): Promise<number | null> {
+    return this.#exited;
+  }
+
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     const port = options.port ?? (await freePort());
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const [command, args] = {
+      source: [process.execPath, ['--import', 'tsx', 'src/server.ts']] as const,
+      build: [process.execPath, ['dist/src/server.js']] as const,
+      'npm-start': ['npm', ['start', '--silent']] as const,
+    }[options.run ?? 'source'];
+    const child = spawn(command, args, {
       env: {
         ...process.env,
-        DATABASE_URL: options.databaseUrl,
+        // Empty means unset: without a URL the embedded database is used.
+        DATABASE_URL: options.databaseUrl ?? '',
+        DATA_DIR: options.dataDir ?? './data',
         PORT: String(port),
         HOST: '127.0.0.1',
         ADMIN_TOKEN: options.adminToken,
@@ -76,7 +97,7 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child, port);
-    await server.waitReady();
+    if (!options.noWait) await server.waitReady();
     return server;
   }
 

@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import type { Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
+import { Lifecycle } from './lifecycle.ts';
 import { MalformedRequest } from './errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { unstorableInput } from './http/text-guard.ts';
@@ -25,6 +26,8 @@ export interface AppDeps {
   db: Database;
   engine: Engine;
   logger: Logger;
+  /** Whether a stop has begun; a fresh one (never draining) when not given. */
+  lifecycle?: Lifecycle;
   config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'>;
 }
 
@@ -49,7 +52,13 @@ function withoutConsentTokens(req: SerializedRequest): SerializedRequest {
 }
 
 /** The HTTP application, without listening: tests drive it with supertest. */
-export function createApp({ db, engine, logger, config }: AppDeps): Express {
+export function createApp({
+  db,
+  engine,
+  logger,
+  config,
+  lifecycle = new Lifecycle(),
+}: AppDeps): Express {
   const app = express();
   const catalog = new ApiCatalog();
   const now = () => engine.now();
@@ -62,6 +71,8 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
     // A client's id goes into hashed history: kept only when short and plain.
     req.requestId = given && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     res.set('X-Request-Id', req.requestId);
+    // A stopping server answers what it is sent but keeps no connection open for more.
+    if (lifecycle.draining) res.set('Connection', 'close');
     next();
   });
   // Request logs are written at info; above that the middleware would only cost time.
@@ -87,7 +98,7 @@ export function createApp({ db, engine, logger, config }: AppDeps): Express {
     if (problem) throw new MalformedRequest(problem);
     next();
   });
-  app.use(createMetaRouter({ db, catalog }));
+  app.use(createMetaRouter({ db, catalog, lifecycle }));
   app.use(['/v1', '/consent'], rateLimit(config.RATE_LIMIT_PER_MIN));
   app.use('/v1', authenticate(db));
   app.use(createPrincipalRouter({ db, catalog, now }));

@@ -21,6 +21,10 @@ const configSchema = z.object({
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** How long one database statement may run (lock waits included); then it is cancelled. */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Connections each instance may hold on Postgres; two at least (migrations take turns on one). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
+  /** How long a stopping server lets requests in flight finish before it closes them. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { Database } from '../store/database.ts';
 import { migrationsComplete } from '../store/database.ts';
+import type { Lifecycle } from '../lifecycle.ts';
 import type { ApiCatalog } from './openapi.ts';
 
 const swaggerUiDir = path.dirname(
@@ -28,7 +29,15 @@ const docsInit = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#
 const readyTimeoutMs = 2000;
 
 /** Public routes: liveness, readiness, and the API's own description. */
-export function createMetaRouter({ db, catalog }: { db: Database; catalog: ApiCatalog }): Router {
+export function createMetaRouter({
+  db,
+  catalog,
+  lifecycle,
+}: {
+  db: Database;
+  catalog: ApiCatalog;
+  lifecycle: Lifecycle;
+}): Router {
   const router = Router();
   let document: Record<string, unknown> | undefined;
 
@@ -37,6 +46,10 @@ export function createMetaRouter({ db, catalog }: { db: Database; catalog: ApiCa
   });
 
   router.get('/readyz', async (_req, res) => {
+    if (lifecycle.draining) {
+      res.status(503).json({ ready: false, database: 'not checked', draining: true });
+      return;
+    }
     // A database that hangs rather than refuses must not hang the probe with it.
     const ready = await Promise.race([
       migrationsComplete(db).catch(() => false),

@@ -1,0 +1,100 @@
+import type http from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.ts';
+import { ensureAdmin } from './auth/bootstrap.ts';
+import type { Config } from './config.ts';
+import { systemClock } from './engine/clock.ts';
+import { Engine } from './engine/engine.ts';
+import { startTimerWorker } from './engine/timer-worker.ts';
+import { closeGracefully, listen } from './http-server.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { lockDataDir, type DataDirLock } from './store/data-dir-lock.ts';
+import { createDatabase, migrateToLatest, type Database } from './store/database.ts';
+
+export interface RunningService {
+  readonly server: http.Server;
+  readonly port: number;
+  /**
+   * Stops in the order that loses nothing: `/readyz` says no at once, the listener stops
+   * taking connections, requests in flight finish (up to SHUTDOWN_GRACE_MS), the workers
+   * finish their current item, the database closes.
+   */
+  stop(): Promise<void>;
+}
+
+/** Opens the database the configuration names, with the embedded one's folder locked first. */
+export function openDatabase(
+  config: Config,
+  warn?: (message: string) => void,
+): { db: Database; lock: DataDirLock | undefined } {
+  const embeddedOnDisk = !config.DATABASE_URL && config.DATA_DIR !== 'memory://';
+  const lock = embeddedOnDisk ? lockDataDir(config.DATA_DIR) : undefined;
+  try {
+    const db = createDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      statementTimeoutMs: config.STATEMENT_TIMEOUT_MS,
+      poolMax: config.DATABASE_POOL_MAX,
+      warn,
+    });
+    return { db, lock };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/** Starts Tiershift: database, schema, first admin, HTTP listener and timer worker. */
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const { db, lock } = openDatabase(config, (message) => logger.warn({ source: 'knex' }, message));
+  logger.info(
+    config.DATABASE_URL
+      ? { database: 'postgres' }
+      : { database: 'embedded', dataDir: config.DATA_DIR },
+    'opening database',
+  );
+  const closeDatabase = async () => {
+    await db.destroy();
+    lock?.release();
+  };
+  try {
+    let generatedToken: string | undefined;
+    const applied = await migrateToLatest(db, async () => {
+      ({ generatedToken } = await ensureAdmin(db, config.ADMIN_TOKEN, systemClock.now()));
+    });
+    if (applied.length > 0) logger.info({ migrations: applied }, 'schema migrated');
+    if (generatedToken) {
+      // Printed once, on stdout rather than in the structured log, so log shipping never holds it.
+      process.stdout.write(
+        `\nFirst admin created. Its token (shown once, keep it):\n  ${generatedToken}\n\n`,
+      );
+    }
+
+    const lifecycle = new Lifecycle();
+    const engine = new Engine({ db, clock: systemClock });
+    const app = createApp({ db, engine, logger, config, lifecycle });
+    const server = await listen(app, config);
+    const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ url: `http://${config.HOST}:${port}` }, 'Tiershift is listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      lifecycle.drain();
+      const forced = await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+      if (forced)
+        logger.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace over; cut open connections');
+      await timers.stop();
+      await closeDatabase();
+    };
+    return {
+      server,
+      port,
+      stop: () => (stopping ??= stop()),
+    };
+  } catch (error) {
+    await closeDatabase().catch(() => {});
+    throw error;
+  }
+}
