@@ -100,7 +100,7 @@ export function createApp({
   });
   app.use(createMetaRouter({ db, catalog, lifecycle }));
   app.use(['/v1', '/consent'], rateLimit(config.RATE_LIMIT_PER_MIN));
-  app.use('/v1', authenticate(db));
+  app.use('/v1', authenticate(db, now));
   app.use(createPrincipalRouter({ db, catalog, now }));
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));

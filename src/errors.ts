@@ -78,7 +78,14 @@ export class EventNotAllowed extends ProblemError {
 
 export class Conflict extends ProblemError {
   constructor(
-    code: 'transition_exists' | 'already_exists' | 'consent_request_used',
+    code:
+      | 'transition_exists'
+      | 'already_exists'
+      | 'consent_request_used'
+      | 'last_admin'
+      | 'principal_revoked'
+      | 'principal_expired'
+      | 'secret_not_replayable',
     detail: string,
     extra = {},
   ) {

@@ -25,8 +25,9 @@ describe('principals', () => {
     const { id, token } = res.body as { id: string; token: string };
     expect(res.body).toMatchObject({ name: 'Mia Manager', role: 'manager', providerId: null });
     const stored = (await h.db('principals').where({ id }).first()) as Record<string, unknown>;
-    expect(JSON.stringify(stored)).not.toContain(token);
-    expect(stored.token_hash).toBe(hashToken(token));
+    const tokens = (await h.db('principal_tokens').where({ principal_id: id })) as unknown[];
+    expect(JSON.stringify([stored, tokens])).not.toContain(token);
+    expect(tokens).toMatchObject([{ token_hash: hashToken(token) }]);
     expect((await as(h.app, token).get('/v1/workflows')).status).toBe(200);
   });
 
@@ -62,7 +63,7 @@ describe('principals', () => {
     expect(await ensureAdmin(h.db, token, h.clock.now())).toEqual({});
     expect(
       await h
-        .db('principals')
+        .db('principal_tokens')
         .where({ token_hash: hashToken(token) })
         .count({ n: '*' }),
     ).toEqual([{ n: 1 }]);

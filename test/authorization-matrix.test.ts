@@ -33,6 +33,9 @@ const ids = {
   consentPath: '',
   /** A second link of the relationship, for the route that revokes one. */
   spareLinkId: '',
+  /** Principals for the routes that revoke one and rotate one's token. */
+  revokedPrincipal: '',
+  rotatedPrincipal: '',
 };
 /** A digest of partner A, as an auditor saved it, to be checked again. */
 let digestA: unknown;
@@ -73,6 +76,13 @@ beforeAll(async () => {
     consentPath: new URL((link.body as { url: string }).url).pathname,
     spareLinkId: (spare.body as { id: string }).id,
   });
+  for (const which of ['revokedPrincipal', 'rotatedPrincipal'] as const) {
+    const created = await as(h.app, h.adminToken).post('/v1/principals', {
+      name: which,
+      role: 'auditor',
+    });
+    ids[which] = (created.body as { id: string }).id;
+  }
 });
 afterAll(async () => h.close());
 
@@ -123,6 +133,18 @@ const matrix: Record<string, Row> = {
   'POST /v1/principals': {
     path: () => '/v1/principals',
     body: () => ({ name: 'an auditor', role: 'auditor' }),
+    expected: adminOnly(201),
+  },
+  'GET /v1/principals': { path: () => '/v1/principals', expected: adminOnly(200) },
+  // Revoking twice changes nothing the second time, so the admin gets 200 each time.
+  'POST /v1/principals/:id/revoke': {
+    path: () => `/v1/principals/${ids.revokedPrincipal}/revoke`,
+    body: () => ({ reason: 'left the company' }),
+    expected: adminOnly(200),
+  },
+  'POST /v1/principals/:id/rotate': {
+    path: () => `/v1/principals/${ids.rotatedPrincipal}/rotate`,
+    body: () => ({ overlapSeconds: 60 }),
     expected: adminOnly(201),
   },
   'POST /v1/providers': {

@@ -1,40 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrincipalCache } from '../src/auth/principal-cache.ts';
-import type { Principal } from '../src/auth/principal.ts';
 import { findWorkflow, writeStep } from '../src/store/workflows.ts';
 import { listHistory } from '../src/store/history.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
-
-const someone = (id: string): Principal => ({
-  id,
-  name: id,
-  role: 'manager',
-  partnerId: 'ptn_1',
-  providerId: null,
-});
-
-describe('the principal cache', () => {
-  it('when an entry is older than its time limit, then it is gone', () => {
-    let now = 0;
-    const cache = new PrincipalCache(1000, 10, () => now);
-    cache.set('a', someone('a'));
-    now = 999;
-    expect(cache.get('a')?.id).toBe('a');
-    now = 1000;
-    expect(cache.get('a')).toBeUndefined();
-  });
-
-  it('when it is full, then the oldest entry makes room', () => {
-    const cache = new PrincipalCache(60_000, 2, () => 0);
-    cache.set('a', someone('a'));
-    cache.set('b', someone('b'));
-    cache.set('c', someone('c'));
-    expect(cache.get('a')).toBeUndefined();
-    expect(cache.get('b')?.id).toBe('b');
-    expect(cache.get('c')?.id).toBe('c');
-  });
-});
 
 describe('writing a step', () => {
   let h: Harness;

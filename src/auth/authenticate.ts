@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Database } from '../store/database.ts';
-import { findPrincipalByTokenHash, toPrincipal } from '../store/principals.ts';
+import { findActivePrincipalByTokenHash, toPrincipal } from '../store/principals.ts';
 import { Forbidden, Unauthenticated } from '../errors.ts';
 import type { Role } from '../../machines/common.ts';
 import type { Principal } from './principal.ts';
-import { PrincipalCache } from './principal-cache.ts';
 import { hashToken } from './tokens.ts';
 
 declare module 'express-serve-static-core' {
@@ -14,21 +13,21 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Resolves the bearer token to a principal, or answers 401. */
-export function authenticate(db: Database, cache = new PrincipalCache()) {
+/**
+ * Resolves the bearer token to a principal, or answers 401. Nothing is cached: a token
+ * revoked, expired or rotated away in any instance answers 401 at the next request, in every
+ * instance, at the cost of one lookup by primary key. `now` is the service's clock, so that
+ * expiry follows the same time as everything else.
+ */
+export function authenticate(db: Database, now: () => Date) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new Unauthenticated();
     const tokenHash = hashToken(match[1]);
-    let principal = cache.get(tokenHash);
-    if (!principal) {
-      const row = await findPrincipalByTokenHash(db, tokenHash);
-      if (!row) throw new Unauthenticated();
-      principal = toPrincipal(row);
-      cache.set(tokenHash, principal);
-    }
-    req.principal = principal;
+    const row = await findActivePrincipalByTokenHash(db, tokenHash, now());
+    if (!row) throw new Unauthenticated();
+    req.principal = toPrincipal(row);
     next();
   };
 }

@@ -11,7 +11,20 @@ export interface Operation {
   query?: z.ZodObject;
   response?: { status: number; schema: z.ZodType };
   errors?: number[];
+  /** Takes an `Idempotency-Key` header, with the rules of `idempotentCreate`. */
+  idempotent?: boolean;
 }
+
+const idempotencyKeyHeader = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Up to 200 characters, scoped to the caller: the same key with the same request gets the ' +
+    'first answer again (with `Idempotent-Replayed: true`); with another request, 422 ' +
+    '`idempotency_key_reused`.',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+};
 
 /**
  * Problems any route can answer, whatever it does: a body that is not JSON (parsed before
@@ -45,6 +58,7 @@ export class ApiCatalog {
             schema: jsonSchema(schema as z.ZodType, 'input'),
           }))
         : [];
+      const headerParams = op.idempotent ? [idempotencyKeyHeader] : [];
       const responses: Record<string, unknown> = {};
       if (op.response) {
         responses[String(op.response.status)] = {
@@ -62,8 +76,8 @@ export class ApiCatalog {
       paths[path][op.method] = {
         summary: op.summary,
         description: `Who: ${op.roles}.`,
-        ...(params.length + queryParams.length > 0
-          ? { parameters: [...params, ...queryParams] }
+        ...(params.length + queryParams.length + headerParams.length > 0
+          ? { parameters: [...params, ...queryParams, ...headerParams] }
           : {}),
         ...(op.body
           ? {

@@ -18,15 +18,58 @@ export const createPrincipal = z.strictObject({
   role: z.enum(['admin', 'manager', 'global_admin', 'provider', 'auditor']),
   partnerId: z.string().optional(),
   providerId: z.string().optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('in the future; no token of the principal works after it'),
 });
 
-export const principalCreated = z.object({
+const principalFields = {
   id: z.string(),
   name: z.string(),
   role: z.string(),
   partnerId: z.string().nullable(),
   providerId: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+};
+
+export const principalCreated = z.object({
+  ...principalFields,
   token: z.string().describe('shown once; only its hash is stored'),
+});
+
+export const principalView = z.object({
+  ...principalFields,
+  status: z.enum(['active', 'revoked', 'expired']),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  revokedBy: z.string().nullable(),
+  revocationReason: z.string().nullable(),
+  overlapEndsAt: z
+    .string()
+    .nullable()
+    .describe('while a rotation overlaps: when the tokens it replaced stop working'),
+});
+
+/** A day by default: a deployment has time to roll the new token out; 30 days at most. */
+export const rotatePrincipal = z.strictObject({
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+});
+
+export const principalRotated = principalCreated.extend({
+  overlapEndsAt: z
+    .string()
+    .nullable()
+    .describe('when the tokens the new one replaces stop working; null when they already did'),
+});
+
+export const revokePrincipal = z.strictObject({
+  reason: z.string().trim().min(1).max(500).optional(),
 });
 
 export const createProvider = z.strictObject({ name, mpnId, region });
