@@ -26,9 +26,10 @@ import { findCustomer } from '../store/moves.ts';
 import { findPartner } from '../store/partners.ts';
 import { findProvider } from '../store/providers.ts';
 import { findWorkflow, lockWorkflowAfterAncestors, type WorkflowRow } from '../store/workflows.ts';
-import { withTransactionRetry } from '../engine/retry.ts';
 import { consentForm, messagePage } from './consent-page.ts';
+import { idempotentCreate, sendStored } from './idempotent-create.ts';
 import type { ApiCatalog } from './openapi.ts';
+import { revealSealed, seal } from './sealed-secret.ts';
 import { parseWith } from './validate.ts';
 import { visibleWorkflow } from './visible-workflow.ts';
 
@@ -91,46 +92,55 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     body: createRequest,
     response: { status: 201, schema: consentRequestCreated },
     errors: [401, 403, 404, 409, 422],
+    idempotent: true,
   });
   router.post('/v1/workflows/:id/consent-requests', async (req, res) => {
     const principal = principalOf(req);
-    const row = await visibleWorkflow(db, req.params.id, principal);
-    requireRole(req, partnerRoles);
-    if (!awaitsConsent(row)) throw new EventNotAllowed(row.state, 'consent request', []);
-    const body = parseWith(createRequest, req.body ?? {});
-    const token = randomBytes(32).toString('base64url');
-    const now = engine.now();
-    const request = {
-      id: newId('crq'),
-      workflow_id: row.id,
-      token_hash: sha256Hex(token),
-      created_by: principal.id,
-      created_at: now,
-      expires_at: new Date(now.getTime() + body.expiresInDays * dayMs),
-      used_at: null,
-      answer: null,
-      revoked_at: null,
-      revoked_by: null,
-      revocation_reason: null,
-    };
-    // Checked again under the workflow's lock: a consent recorded meanwhile closes the links
-    // that exist when it commits, so a link inserted after it would stay open for good.
-    await withTransactionRetry(() =>
-      db.transaction(async (tx) => {
+    const response = await idempotentCreate(
+      db,
+      req,
+      () => engine.now(),
+      async (tx) => {
+        const row = await visibleWorkflow(tx, req.params.id, principal);
+        requireRole(req, partnerRoles);
+        if (!awaitsConsent(row)) throw new EventNotAllowed(row.state, 'consent request', []);
+        const body = parseWith(createRequest, req.body ?? {});
+        // Checked again under the workflow's lock: a consent recorded meanwhile closes the links
+        // that exist when it commits, so a link inserted after it would stay open for good.
         const locked = await lockWorkflowAfterAncestors(tx, row.id);
         if (!locked || !awaitsConsent(locked)) {
           throw new EventNotAllowed(locked?.state ?? row.state, 'consent request', []);
         }
+        const token = randomBytes(32).toString('base64url');
+        const now = engine.now();
+        const request = {
+          id: newId('crq'),
+          workflow_id: row.id,
+          token_hash: sha256Hex(token),
+          created_by: principal.id,
+          created_at: now,
+          expires_at: new Date(now.getTime() + body.expiresInDays * dayMs),
+          used_at: null,
+          answer: null,
+          revoked_at: null,
+          revoked_by: null,
+          revocation_reason: null,
+        };
         await insertConsentRequest(tx, request);
-      }),
+        return {
+          status: 201,
+          headers: {},
+          body: {
+            id: request.id,
+            workflowId: row.id,
+            // The link is the customer's credential: kept for a replay only sealed.
+            url: seal(req, `${publicUrl.replace(/\/$/, '')}/consent/${token}`),
+            expiresAt: request.expires_at.toISOString(),
+          },
+        };
+      },
     );
-    const base = publicUrl;
-    res.status(201).json({
-      id: request.id,
-      workflowId: row.id,
-      url: `${base.replace(/\/$/, '')}/consent/${token}`,
-      expiresAt: request.expires_at.toISOString(),
-    });
+    sendStored(res, revealSealed(req, response, ['url']));
   });
 
   catalog.add({

@@ -29,6 +29,7 @@ import {
   updatePartner,
 } from '../store/partners.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { idempotentCreate, sendStored } from './idempotent-create.ts';
 import type { ApiCatalog } from './openapi.ts';
 import {
   createPartner,
@@ -59,28 +60,35 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
     body: createPartner,
     response: { status: 201, schema: partner },
     errors: [400, 401, 403, 409, 422],
+    idempotent: true,
   });
   router.post('/v1/partners', async (req, res) => {
-    requireRole(req, ['admin']);
-    const body = parseBody(createPartner, req.body);
-    if (await findPartnerByMpnId(db, body.mpnId)) {
-      throw new Conflict('already_exists', `A partner with PartnerID ${body.mpnId} exists.`);
-    }
-    const at = now();
-    const row = {
-      id: newId('ptn'),
-      name: body.name,
-      mpn_id: body.mpnId,
-      pla_id: body.plaId,
-      pla_region: body.plaRegion,
-      csp_region: body.cspRegion,
-      tenant_id: body.tenantId,
-      profile: body.profile ?? emptyProfile,
-      created_at: at,
-      updated_at: at,
-    };
-    await insertPartner(db, row);
-    res.status(201).json(toPartner(row));
+    const response = await idempotentCreate(db, req, now, async (tx) => {
+      requireRole(req, ['admin']);
+      const body = parseBody(createPartner, req.body);
+      const exists = () =>
+        new Conflict('already_exists', `A partner with PartnerID ${body.mpnId} exists.`);
+      if (await findPartnerByMpnId(tx, body.mpnId)) throw exists();
+      const at = now();
+      const row = {
+        id: newId('ptn'),
+        name: body.name,
+        mpn_id: body.mpnId,
+        pla_id: body.plaId,
+        pla_region: body.plaRegion,
+        csp_region: body.cspRegion,
+        tenant_id: body.tenantId,
+        profile: body.profile ?? emptyProfile,
+        created_at: at,
+        updated_at: at,
+      };
+      // Registered at the same moment by another request: the unique index decides.
+      await insertPartner(tx, row).catch((error: unknown) => {
+        throw isUniqueViolation(error) ? exists() : error;
+      });
+      return { status: 201, headers: {}, body: toPartner(row) };
+    });
+    sendStored(res, response);
   });
 
   catalog.add({

@@ -4,6 +4,7 @@ import { principalOf, requireRole } from '../auth/authenticate.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Database } from '../store/database.ts';
+import { isUniqueViolation } from '../store/errors.ts';
 import {
   findProvider,
   findProviderByMpnId,
@@ -11,6 +12,7 @@ import {
   listProviders,
   toProvider,
 } from '../store/providers.ts';
+import { idempotentCreate, sendStored } from './idempotent-create.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { createProvider, provider } from './schemas.ts';
 import { parseBody } from './validate.ts';
@@ -33,22 +35,29 @@ export function createProviderRouter({
     body: createProvider,
     response: { status: 201, schema: provider },
     errors: [400, 401, 403, 409, 422],
+    idempotent: true,
   });
   router.post('/v1/providers', async (req, res) => {
-    requireRole(req, ['admin']);
-    const body = parseBody(createProvider, req.body);
-    if (await findProviderByMpnId(db, body.mpnId)) {
-      throw new Conflict('already_exists', `A provider with PartnerID ${body.mpnId} exists.`);
-    }
-    const row = {
-      id: newId('prv'),
-      name: body.name,
-      mpn_id: body.mpnId,
-      region: body.region,
-      created_at: now(),
-    };
-    await insertProvider(db, row);
-    res.status(201).json(toProvider(row));
+    const response = await idempotentCreate(db, req, now, async (tx) => {
+      requireRole(req, ['admin']);
+      const body = parseBody(createProvider, req.body);
+      const exists = () =>
+        new Conflict('already_exists', `A provider with PartnerID ${body.mpnId} exists.`);
+      if (await findProviderByMpnId(tx, body.mpnId)) throw exists();
+      const row = {
+        id: newId('prv'),
+        name: body.name,
+        mpn_id: body.mpnId,
+        region: body.region,
+        created_at: now(),
+      };
+      // Registered at the same moment by another request: the unique index decides.
+      await insertProvider(tx, row).catch((error: unknown) => {
+        throw isUniqueViolation(error) ? exists() : error;
+      });
+      return { status: 201, headers: {}, body: toProvider(row) };
+    });
+    sendStored(res, response);
   });
 
   // The directory of providers is not secret: partners need it to pick one in their region.

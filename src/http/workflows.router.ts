@@ -17,6 +17,7 @@ import { findOpenTransition, listWorkflows, type WorkflowRow } from '../store/wo
 import type { Principal } from '../auth/principal.ts';
 import { withholdsBillTo, withoutBillTo } from '../engine/redaction.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { idempotentCreate, sendStored } from './idempotent-create.ts';
 import type { ApiCatalog } from './openapi.ts';
 import {
   createTransition,
@@ -52,44 +53,52 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     body: createTransition,
     response: { status: 201, schema: workflow },
     errors: [400, 401, 403, 404, 409, 422],
+    idempotent: true,
   });
   router.post('/v1/transitions', async (req, res) => {
     const principal = principalOf(req);
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
       throw new MalformedRequest('The body must be a JSON object.');
     }
-    // The subject is looked up before the schema so that an unknown partner is a 404 (SPEC §3).
-    const partnerId: unknown = (req.body as { partnerId?: unknown }).partnerId;
-    const partner = typeof partnerId === 'string' ? await findPartner(db, partnerId) : undefined;
-    if (typeof partnerId === 'string' && (!partner || !canSeePartner(principal, partner.id))) {
-      throw new NotFound('partner');
-    }
-    if (!partnerRoles.includes(principal.role)) throw new Forbidden();
-    const body = parseBody(createTransition, req.body);
-    const created = await db
-      .transaction(async (tx) => {
+    const response = await idempotentCreate(
+      db,
+      req,
+      () => engine.now(),
+      async (tx) => {
+        // The subject is looked up before the schema so that an unknown partner is a 404 (SPEC §3).
+        const partnerId: unknown = (req.body as { partnerId?: unknown }).partnerId;
+        const partner =
+          typeof partnerId === 'string' ? await findPartner(tx, partnerId) : undefined;
+        if (typeof partnerId === 'string' && (!partner || !canSeePartner(principal, partner.id))) {
+          throw new NotFound('partner');
+        }
+        if (!partnerRoles.includes(principal.role)) throw new Forbidden();
+        const body = parseBody(createTransition, req.body);
         const open = await findOpenTransition(tx, body.partnerId);
         if (open) throw transitionExists(open.id);
-        return engine.create(tx, {
-          machine: 'transition',
-          input: {
-            tenantStrategy: body.tenantStrategy,
-            migrationDeadline: body.migrationDeadline ?? null,
-          },
-          partnerId: body.partnerId,
-          principal,
-          requestId: req.requestId,
-        });
-      })
-      .catch((error: unknown) => {
-        if (isUniqueViolation(error)) throw transitionExists();
-        throw error;
-      });
-    res
-      .status(201)
-      .location(`/v1/workflows/${created.id}`)
-      .set('ETag', `"${created.version}"`)
-      .json(view(created, principal));
+        const created = await engine
+          .create(tx, {
+            machine: 'transition',
+            input: {
+              tenantStrategy: body.tenantStrategy,
+              migrationDeadline: body.migrationDeadline ?? null,
+            },
+            partnerId: body.partnerId,
+            principal,
+            requestId: req.requestId,
+          })
+          .catch((error: unknown) => {
+            // Another request opened one at the same moment: the unique index decides.
+            throw isUniqueViolation(error) ? transitionExists() : error;
+          });
+        return {
+          status: 201,
+          headers: { Location: `/v1/workflows/${created.id}`, ETag: `"${created.version}"` },
+          body: view(created, principal),
+        };
+      },
+    );
+    sendStored(res, response);
   });
 
   catalog.add({
