@@ -3,7 +3,7 @@ import express, { type Express } from 'express';
 import { stdSerializers, type Logger, type SerializedRequest } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
-import type { Config } from './config.ts';
+import { defaultRateLimitPerIpPerMin, type Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MalformedRequest } from './errors.ts';
@@ -18,7 +18,8 @@ import { ApiCatalog } from './http/openapi.ts';
 import { createPartnerRouter } from './http/partners.router.ts';
 import { createPrincipalRouter } from './http/principals.router.ts';
 import { createProviderRouter } from './http/providers.router.ts';
-import { rateLimit } from './http/rate-limit.ts';
+import { rateLimits } from './http/rate-limit.ts';
+import { callerScoped, notStored, securityHeaders } from './http/security-headers.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
 import type { Database } from './store/database.ts';
 
@@ -28,7 +29,8 @@ export interface AppDeps {
   logger: Logger;
   /** Whether a stop has begun; a fresh one (never draining) when not given. */
   lifecycle?: Lifecycle;
-  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'> &
+    Partial<Pick<Config, 'RATE_LIMIT_PER_IP_PER_MIN' | 'TRUST_PROXY'>>;
 }
 
 /**
@@ -65,6 +67,15 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Which peer is the client: the rate limit per address and req.ip depend on it.
+  app.set('trust proxy', config.TRUST_PROXY ?? false);
+  const limits = rateLimits(
+    {
+      perAddressPerMin: config.RATE_LIMIT_PER_IP_PER_MIN ?? defaultRateLimitPerIpPerMin,
+      perPrincipalPerMin: config.RATE_LIMIT_PER_MIN,
+    },
+    logger,
+  );
 
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
@@ -75,6 +86,9 @@ export function createApp({
     if (lifecycle.draining) res.set('Connection', 'close');
     next();
   });
+  app.use(securityHeaders());
+  app.use('/v1', callerScoped);
+  app.use('/consent', notStored);
   // Request logs are written at info; above that the middleware would only cost time.
   if (logger.isLevelEnabled('info'))
     app.use(
@@ -85,6 +99,8 @@ export function createApp({
         serializers: { req: stdSerializers.wrapRequestSerializer(withoutConsentTokens) },
       }),
     );
+  // Before the body is read: a flood is refused at the least cost.
+  app.use(limits.perAddress);
   app.use(
     express.json({
       limit: config.BODY_LIMIT_BYTES,
@@ -92,15 +108,15 @@ export function createApp({
     }),
   );
 
-  // Every path, before authentication and the rate limit: refusing is cheaper than reading on.
+  // Every path, before authentication and the principal's limit: refusing is cheaper than reading on.
   app.use((req, _res, next) => {
     const problem = unstorableInput(req);
     if (problem) throw new MalformedRequest(problem);
     next();
   });
   app.use(createMetaRouter({ db, catalog, lifecycle }));
-  app.use(['/v1', '/consent'], rateLimit(config.RATE_LIMIT_PER_MIN));
   app.use('/v1', authenticate(db, now));
+  app.use('/v1', limits.perPrincipal);
   app.use(createPrincipalRouter({ db, catalog, now }));
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));

@@ -1,6 +1,41 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
+/** Shared with apps built without a full configuration, such as tests'. */
+export const defaultRateLimitPerIpPerMin = 6000;
+
+/**
+ * Express's `trust proxy`: `false` (the peer is the client), a number of proxy hops, or the
+ * addresses and subnets of trusted proxies. `true` (trust every hop) is accepted but lets any
+ * client choose its address, and so its rate limit.
+ */
+export type TrustProxy = boolean | number | string[];
+
+const proxyNames = ['loopback', 'linklocal', 'uniquelocal'];
+
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): TrustProxy {
+  const text = value.trim().toLowerCase();
+  if (text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,3}$/.test(text)) return Number(text);
+  const entries = value.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !proxyNames.includes(e) && !isAddressOrSubnet(e));
+  if (bad.length === 0 && entries.length > 0) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: `expected false, true, a number of hops, or a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback, linklocal, uniquelocal; not understood: ${bad.join(', ')}`,
+  });
+  return z.NEVER;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const configSchema = z.object({
@@ -9,7 +44,16 @@ const configSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** Requests per minute per principal, counted after authentication. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
+  /** Requests per minute per client address (an IPv6 /56), counted before authentication. */
+  RATE_LIMIT_PER_IP_PER_MIN: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(defaultRateLimitPerIpPerMin),
+  /** Which proxies in front may name the client in X-Forwarded-For (express `trust proxy`). */
+  TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
   BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()

@@ -146,8 +146,11 @@ export class IdempotencyKeyReused extends ProblemError {
 }
 
 export class RateLimited extends ProblemError {
-  constructor(readonly retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'Too many requests', 'The request rate for this token is exceeded.');
+  constructor(
+    readonly retryAfterSeconds: number,
+    detail = 'The request rate for this token is exceeded.',
+  ) {
+    super(429, 'rate_limited', 'Too many requests', detail);
   }
 }
 

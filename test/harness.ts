@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import supertest from 'supertest';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
+import type { TrustProxy } from '../src/config.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
@@ -22,7 +23,28 @@ export interface Harness {
 export interface HarnessOptions {
   dataDir?: string;
   rateLimitPerMin?: number;
+  rateLimitPerIpPerMin?: number;
+  trustProxy?: TrustProxy;
   bodyLimitBytes?: number;
+}
+
+/** Another app over a harness's database and engine, e.g. with its own small rate limits. */
+export function buildApp(
+  h: Pick<Harness, 'db' | 'engine'>,
+  options: Omit<HarnessOptions, 'dataDir'> = {},
+): Express {
+  return createApp({
+    db: h.db,
+    engine: h.engine,
+    logger: createLogger('silent'),
+    config: {
+      BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1024 * 1024,
+      RATE_LIMIT_PER_MIN: options.rateLimitPerMin ?? 1_000_000,
+      RATE_LIMIT_PER_IP_PER_MIN: options.rateLimitPerIpPerMin ?? 1_000_000,
+      TRUST_PROXY: options.trustProxy ?? false,
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+    },
+  });
 }
 
 /**
@@ -39,16 +61,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const engine = new Engine({ db, clock });
   const adminToken = `admin-${crypto.randomUUID()}`;
   await ensureAdmin(db, adminToken, clock.now());
-  const app = createApp({
-    db,
-    engine,
-    logger: createLogger('silent'),
-    config: {
-      BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1024 * 1024,
-      RATE_LIMIT_PER_MIN: options.rateLimitPerMin ?? 1_000_000,
-      PUBLIC_URL: 'http://127.0.0.1:3000',
-    },
-  });
+  const app = buildApp({ db, engine }, options);
   return {
     db,
     engine,

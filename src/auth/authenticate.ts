@@ -21,15 +21,23 @@ declare module 'express-serve-static-core' {
  */
 export function authenticate(db: Database, now: () => Date) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) throw new Unauthenticated();
-    const tokenHash = hashToken(match[1]);
+    const token = bearerToken(req.get('authorization'));
+    if (!token) throw new Unauthenticated();
+    const tokenHash = hashToken(token);
     const row = await findActivePrincipalByTokenHash(db, tokenHash, now());
     if (!row) throw new Unauthenticated();
     req.principal = toPrincipal(row);
     next();
   };
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header. The scheme is matched in any case
+ * and may be followed by any run of spaces and tabs (RFC 9110 §11.1: schemes are
+ * case-insensitive); Node has already trimmed the value's ends.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^bearer[ \t]+(\S+)$/i.exec(header ?? '')?.[1];
 }
 
 /** The authenticated principal; routes behind `authenticate` always have one. */

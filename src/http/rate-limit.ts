@@ -1,31 +1,62 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { rateLimit, type Options } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import { principalOf } from '../auth/authenticate.ts';
 import { RateLimited } from '../errors.ts';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
+export interface RateLimits {
+  /** Counted before authentication, so that guessed tokens cost no lookup past the limit. */
+  perAddress: RequestHandler;
+  /** Counted after authentication, on the principal: how the header is spelled cannot matter. */
+  perPrincipal: RequestHandler;
 }
 
+/** Probes are answered whatever the load, or an orchestrator would restart a busy instance. */
+const probe = /^\/(healthz|readyz)\/?$/i;
+
 /**
- * A token bucket per bearer token: `perMinute` on average with bursts of `burst`. Kept in
- * memory, so each server process counts on its own.
+ * The two rate limits, fixed windows of one minute. Each limit keeps its counts in this
+ * process's memory: with several instances, a client may make `limit` requests at each.
+ * Counts expire with their window; a crowd of new clients adds entries but resets no one.
  */
-export function rateLimit(perMinute: number, burst = 100, now: () => number = Date.now) {
-  const buckets = new Map<string, Bucket>();
-  const perMs = perMinute / 60_000;
-  return (req: Request, _res: Response, next: NextFunction): void => {
-    const key = req.get('authorization') ?? `ip:${req.ip ?? ''}`;
-    const t = now();
-    const bucket = buckets.get(key) ?? { tokens: burst, updatedAt: t };
-    bucket.tokens = Math.min(burst, bucket.tokens + (t - bucket.updatedAt) * perMs);
-    bucket.updatedAt = t;
-    if (bucket.tokens < 1) {
-      buckets.set(key, bucket);
-      throw new RateLimited(Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)));
-    }
-    bucket.tokens -= 1;
-    buckets.set(key, bucket);
-    if (buckets.size > 100_000) buckets.clear();
-    next();
+export function rateLimits(
+  limits: { perAddressPerMin: number; perPrincipalPerMin: number },
+  logger: Logger,
+): RateLimits {
+  return {
+    perAddress: rateLimit({
+      ...common(logger, 'The request rate from your address is exceeded.'),
+      limit: limits.perAddressPerMin,
+      identifier: 'address',
+      // The default key is `ipKeyGenerator(req.ip, ipv6Subnet)`: an IPv4 address, or the IPv6
+      // /56 a client is usually given whole. It also logs, once, a `trust proxy` that looks
+      // wrong (X-Forwarded-For arriving while no proxy is trusted, or every proxy trusted).
+      ipv6Subnet: 56,
+      skip: (req) => probe.test(req.path),
+    }),
+    perPrincipal: rateLimit({
+      ...common(logger, 'The request rate for this token is exceeded.'),
+      limit: limits.perPrincipalPerMin,
+      identifier: 'principal',
+      keyGenerator: (req) => principalOf(req).id,
+    }),
+  };
+}
+
+function common(logger: Logger, detail: string): Partial<Options> {
+  return {
+    windowMs: 60_000,
+    // One `RateLimit` and one `RateLimit-Policy` entry per limit, each named, so that a client
+    // sees both the address's and the principal's quota on one response.
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req: Request, res: Response, next: NextFunction) => {
+      // The library has set Retry-After from the window's reset; the error handler keeps it.
+      next(new RateLimited(Math.max(1, Number(res.getHeader('Retry-After')) || 1), detail));
+    },
+    logger: {
+      error: (err: unknown, msg?: string) => logger.error({ err }, msg ?? 'rate limit'),
+      warn: (err: unknown, msg?: string) => logger.warn({ err }, msg ?? 'rate limit'),
+    },
   };
 }
