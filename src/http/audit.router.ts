@@ -1,5 +1,6 @@
-import { once } from 'node:events';
-import { Router, type Response } from 'express';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -22,6 +23,7 @@ import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts
 import type { WorkflowRow } from '../store/workflows.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflow } from './schemas.ts';
+import { streamResponse } from './stream-response.ts';
 import { parseBody, parseWith } from './validate.ts';
 import { visibleWorkflow } from './visible-workflow.ts';
 
@@ -236,8 +238,6 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     }
     const csv =
       req.accepts(['application/x-ndjson', 'application/json', 'text/csv']) === 'text/csv';
-    res.status(200).type(csv ? 'text/csv' : 'application/x-ndjson');
-    if (csv) await write(res, `${csvColumns.join(',')}\n`);
     const pages = exportPages(db, {
       partnerId,
       machine: query.machine,
@@ -245,21 +245,34 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     });
-    for await (const page of pages) {
-      await write(
-        res,
-        page.map((row) => (csv ? csvLine(row) : `${JSON.stringify(exportEntry(row))}\n`)).join(''),
-      );
-    }
-    res.end();
+    res.status(200).type(csv ? 'text/csv' : 'application/x-ndjson');
+    // Pages are read one short query at a time, as the client takes the rows: no connection
+    // is held while a slow client downloads (the embedded database has only one).
+    if (csv) await streamResponse(res, Readable.from(eachRow(pages, csvRecord)), csvEncoder());
+    else await streamResponse(res, Readable.from(eachRow(pages, ndjsonLine)));
   });
 
   return router;
 }
 
-/** Writes a chunk and waits for the socket to drain when it asks to; `once` cleans up both listeners. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await once(res, 'drain');
+async function* eachRow<T>(
+  pages: AsyncIterable<ExportRow[]>,
+  map: (row: ExportRow) => T,
+): AsyncGenerator<T> {
+  for await (const page of pages) for (const row of page) yield map(row);
+}
+
+/**
+ * RFC 4180 CSV, with the header line even when no row follows. A cell that a spreadsheet
+ * would run as a formula (=, +, -, @, tab, carriage return first: OWASP's list) is
+ * prefixed with a single quote, since names and reasons come from anyone with a consent link.
+ */
+function csvEncoder() {
+  return stringify({ header: true, columns: [...csvColumns], escape_formulas: true });
+}
+
+function ndjsonLine(row: ExportRow): string {
+  return `${JSON.stringify(exportEntry(row))}\n`;
 }
 
 function exportEntry(row: ExportRow) {
@@ -284,9 +297,9 @@ function exportEntry(row: ExportRow) {
   };
 }
 
-function csvLine(row: ExportRow): string {
+function csvRecord(row: ExportRow): Array<string | number> {
   const e = exportEntry(row);
-  const values = [
+  return [
     e.position,
     e.workflowId,
     e.machine,
@@ -306,9 +319,4 @@ function csvLine(row: ExportRow): string {
     e.prevHash,
     e.hash,
   ];
-  return `${values.map((v) => csvField(String(v))).join(',')}\n`;
-}
-
-function csvField(value: string): string {
-  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
