@@ -91,6 +91,7 @@ export class ServerProcess {
         ADMIN_TOKEN: options.adminToken,
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_MIN: '100000000',
+        RATE_LIMIT_PER_IP_PER_MIN: '100000000',
         TIMER_INTERVAL_MS: '600000',
         ...options.env,
       },
