@@ -20,6 +20,7 @@ import { createPrincipalRouter } from './http/principals.router.ts';
 import { createProviderRouter } from './http/providers.router.ts';
 import { rateLimits } from './http/rate-limit.ts';
 import { callerScoped, notStored, securityHeaders } from './http/security-headers.ts';
+import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
 import type { Database } from './store/database.ts';
 
@@ -125,6 +126,7 @@ export function createApp({
   app.use(createConsentLinkRouter({ db, engine, catalog, publicUrl: config.PUBLIC_URL }));
   app.use(createWorkflowRouter({ db, engine, catalog }));
   app.use(createMachineRouter({ catalog }));
+  app.use(createTimerRouter({ db, catalog, now }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));

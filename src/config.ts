@@ -61,6 +61,22 @@ const configSchema = z.object({
     .default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TIMER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  /** Failed attempts after which a timer is given up until an admin retries it. */
+  TIMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** Wait after a timer's first failure; it doubles with each further one (with jitter). */
+  TIMER_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  /** The longest wait between two attempts of a failing timer. */
+  TIMER_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60 * 60 * 1000),
+  /** A second listener serving only /metrics, without a token; off when unset. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where traces go (OTLP over HTTP, e.g. http://collector:4318); tracing is off when unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /** The service name traces carry. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('tiershift'),
   /** How long a client may take to send a whole request; then 408 and the connection closes. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   /** How long one database statement may run (lock waits included); then it is cancelled. */

@@ -85,7 +85,8 @@ export class Conflict extends ProblemError {
       | 'last_admin'
       | 'principal_revoked'
       | 'principal_expired'
-      | 'secret_not_replayable',
+      | 'secret_not_replayable'
+      | 'timer_not_failed',
     detail: string,
     extra = {},
   ) {

@@ -71,7 +71,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     }
 
     const lifecycle = new Lifecycle();
-    const engine = new Engine({ db, clock: systemClock });
+    const engine = new Engine({
+      db,
+      clock: systemClock,
+      timerRetry: {
+        maxAttempts: config.TIMER_MAX_ATTEMPTS,
+        baseMs: config.TIMER_RETRY_BASE_MS,
+        maxMs: config.TIMER_RETRY_MAX_MS,
+      },
+    });
     const app = createApp({ db, engine, logger, config, lifecycle });
     const server = await listen(app, config);
     const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);

@@ -265,6 +265,12 @@ const matrix: Record<string, Row> = {
     expected: signedIn(200),
   },
   'GET /v1/machines': { path: () => '/v1/machines', expected: signedIn(200) },
+  'GET /v1/timers': { path: () => '/v1/timers?status=failed', expected: auditors(200) },
+  // No such timer: the admin reaches the lookup, everyone else is stopped before it.
+  'POST /v1/timers/:id/retry': {
+    path: () => '/v1/timers/tmr_unknown/retry',
+    expected: { ...signedIn(403), admin: 404 },
+  },
   'GET /v1/machines/:name': { path: () => '/v1/machines/transition', expected: signedIn(200) },
 };
 

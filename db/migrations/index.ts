@@ -4,6 +4,7 @@ import * as customerMoves from './20261122200000_customer_moves.ts';
 import * as appendOnlyHistory from './20261122210000_append_only_history.ts';
 import * as consents from './20261122220000_consents.ts';
 import * as moveInvariants from './20261123090000_move_invariants.ts';
+import * as timerAttempts from './20261123100000_timer_attempts.ts';
 import * as principalTokens from './20261123110000_principal_tokens.ts';
 
 interface Migration {
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261122210000_append_only_history', appendOnlyHistory],
   ['20261122220000_consents', consents],
   ['20261123090000_move_invariants', moveInvariants],
+  ['20261123100000_timer_attempts', timerAttempts],
   ['20261123110000_principal_tokens', principalTokens],
 ];
 

@@ -57,7 +57,13 @@ import {
   openCustomerChildren,
   recordOutcome,
 } from '../store/moves.ts';
-import { claimTimer, deleteTimers, dueTimers, insertTimer } from '../store/timers.ts';
+import {
+  claimTimer,
+  deleteTimers,
+  dueTimers,
+  insertTimer,
+  recordFailedAttempt,
+} from '../store/timers.ts';
 import {
   findWorkflow,
   insertWorkflowWithHistory,
@@ -74,6 +80,7 @@ import { childInput, type KnownRows } from './child-inputs.ts';
 import { consentToRecord } from './consent-record.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
+import type { EngineObserver } from './observer.ts';
 import { genesisHash } from './hash.ts';
 import {
   accessFields,
@@ -91,12 +98,31 @@ import {
 } from './introspection.ts';
 import { withTransactionRetry } from './retry.ts';
 import { dueAt } from './time.ts';
+import {
+  defaultTimerRetry,
+  describeError,
+  retryDelayMs,
+  type TimerRetryPolicy,
+} from './timer-retry.ts';
 import { zodFieldErrors } from './validation.ts';
 import { toWorkflowView } from './workflow-view.ts';
 
 export interface EngineDeps {
   db: Database;
   clock: Clock;
+  /** Told of every event recorded, once committed; nothing is told when absent. */
+  observer?: EngineObserver;
+  timerRetry?: TimerRetryPolicy;
+}
+
+/** A timer whose attempt failed and was rolled back; `givenUp` once it will not be tried again. */
+export interface TimerFailure {
+  timerId: string;
+  workflowId: string;
+  attempts: number;
+  givenUp: boolean;
+  nextAttemptAt: Date | null;
+  error: string;
 }
 
 export interface SendEventRequest {
@@ -188,6 +214,8 @@ const effects = new Set(Object.keys(effectActions));
 export class Engine {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #observer: EngineObserver | undefined;
+  readonly #timerRetry: TimerRetryPolicy;
   /**
    * Event types seen to need the locked path (effects, facts, or finishing a workflow). They
    * skip the lock-free attempt, whose read would be wasted; only declared types get here.
@@ -197,6 +225,8 @@ export class Engine {
   constructor(deps: EngineDeps) {
     this.#db = deps.db;
     this.#clock = deps.clock;
+    this.#observer = deps.observer;
+    this.#timerRetry = deps.timerRetry ?? defaultTimerRetry;
   }
 
   now(): Date {
@@ -289,6 +319,7 @@ export class Engine {
         decision.error,
       );
       const written = await writeStepIfUnchanged(this.#db, row, change, history);
+      if (written) this.#observe(undefined, row, history);
       return written ? problemResponse(decision.error) : undefined;
     }
     const { definition, next, actions } = decision;
@@ -305,6 +336,7 @@ export class Engine {
       cause,
     );
     if (!(await writeStepIfUnchanged(this.#db, row, change, history))) return undefined;
+    this.#observe(undefined, row, history);
     return answer({ ...row, ...change }, cause);
   }
 
@@ -559,6 +591,29 @@ export class Engine {
   ): Promise<void> {
     await writeStep(tx, row, change, history);
     cause.writes.set(row.id, (cause.writes.get(row.id) ?? 0) + 1);
+    this.#observe(tx, row, history);
+  }
+
+  /**
+   * Tells the observer of a history row once it is committed: at once when written on its
+   * own, else when `tx` commits; never when it rolls back.
+   */
+  #observe(tx: Knex.Transaction | undefined, row: WorkflowRow, history: HistoryRow): void {
+    const observer = this.#observer;
+    if (!observer) return;
+    const code = history.reason?.code;
+    const event = {
+      machine: row.machine,
+      type: history.type,
+      outcome: history.outcome,
+      code: typeof code === 'string' ? code : null,
+    };
+    if (!tx) observer.eventRecorded(event);
+    else
+      tx.executionPromise.then(
+        () => observer.eventRecorded(event),
+        () => {},
+      );
   }
 
   async #create(
@@ -927,9 +982,11 @@ export class Engine {
 
   /**
    * Fires every timer due by now, each in its own transaction. Returns how many fired; safe
-   * to run from several processes at once.
+   * to run from several processes at once. A timer whose attempt throws is rolled back and
+   * tried again later (see `TimerRetryPolicy`), each failure told to `onFailure`; the poll
+   * goes on with the others, so one bad timer holds up none.
    */
-  async fireDueTimers(): Promise<number> {
+  async fireDueTimers(onFailure?: (failure: TimerFailure) => void): Promise<number> {
     let fired = 0;
     for (;;) {
       // Several workers start from a few candidates at random, so that they rarely queue
@@ -937,25 +994,52 @@ export class Engine {
       const candidates = await dueTimers(this.#db, this.#clock.now(), 8);
       const candidate = candidates[Math.floor(Math.random() * candidates.length)];
       if (!candidate) return fired;
-      const claimed = await withTransactionRetry(() =>
-        this.#db.transaction(async (tx) => {
-          const now = this.#clock.now();
-          const row = await lockForEvent(tx, candidate.workflow_id, candidate.event.type);
-          const timer = await claimTimer(tx, candidate.id);
-          if (!timer) return false;
-          if (row && row.status === 'active') {
-            await this.#step(tx, row, timer.event, {
-              principal: systemPrincipal,
-              requestId: null,
-              now,
-              writes: new Map(),
-            });
-          }
-          return true;
-        }),
-      );
+      let claimed: boolean;
+      try {
+        claimed = await withTransactionRetry(() =>
+          this.#db.transaction(async (tx) => {
+            const now = this.#clock.now();
+            const row = await lockForEvent(tx, candidate.workflow_id, candidate.event.type);
+            const timer = await claimTimer(tx, candidate.id);
+            if (!timer) return false;
+            if (row && row.status === 'active') {
+              await this.#step(tx, row, timer.event, {
+                principal: systemPrincipal,
+                requestId: null,
+                now,
+                writes: new Map(),
+              });
+            }
+            return true;
+          }),
+        );
+      } catch (error) {
+        const failure = await this.#timerFailed(candidate.id, error);
+        if (failure) onFailure?.(failure);
+        continue;
+      }
       if (claimed) fired += 1;
     }
+  }
+
+  async #timerFailed(id: string, error: unknown): Promise<TimerFailure | undefined> {
+    const policy = this.#timerRetry;
+    const message = describeError(error);
+    const row = await recordFailedAttempt(this.#db, id, {
+      error: message,
+      at: this.#clock.now(),
+      delayMs: (attempts) => retryDelayMs(attempts, policy),
+      maxAttempts: policy.maxAttempts,
+    });
+    if (!row) return undefined;
+    return {
+      timerId: row.id,
+      workflowId: row.workflow_id,
+      attempts: row.attempts,
+      givenUp: row.failed_at !== null,
+      nextAttemptAt: row.next_attempt_at,
+      error: message,
+    };
   }
 }
 
