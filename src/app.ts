@@ -22,6 +22,8 @@ import { rateLimits } from './http/rate-limit.ts';
 import { callerScoped, notStored, securityHeaders } from './http/security-headers.ts';
 import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createMetricsRouter } from './observability/metrics.router.ts';
 import type { Database } from './store/database.ts';
 
 export interface AppDeps {
@@ -30,6 +32,8 @@ export interface AppDeps {
   logger: Logger;
   /** Whether a stop has begun; a fresh one (never draining) when not given. */
   lifecycle?: Lifecycle;
+  /** Where requests are counted and `/metrics` reads from; the engine should report to it too. */
+  metrics?: Metrics;
   config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'> &
     Partial<Pick<Config, 'RATE_LIMIT_PER_IP_PER_MIN' | 'TRUST_PROXY'>>;
 }
@@ -61,6 +65,7 @@ export function createApp({
   logger,
   config,
   lifecycle = new Lifecycle(),
+  metrics = createMetrics({ db, now: () => engine.now() }),
 }: AppDeps): Express {
   const app = express();
   const catalog = new ApiCatalog();
@@ -78,6 +83,8 @@ export function createApp({
     logger,
   );
 
+  // First, so that every answer is counted, refusals before routing included.
+  app.use(metrics.http);
   app.use((req, res, next) => {
     const given = req.get('x-request-id');
     // A client's id goes into hashed history: kept only when short and plain.
@@ -116,6 +123,7 @@ export function createApp({
     next();
   });
   app.use(createMetaRouter({ db, catalog, lifecycle }));
+  app.use(createMetricsRouter({ db, metrics, catalog, now }));
   app.use('/v1', authenticate(db, now));
   app.use('/v1', limits.perPrincipal);
   app.use(createPrincipalRouter({ db, catalog, now }));

@@ -8,6 +8,8 @@ import { Engine } from './engine/engine.ts';
 import { startTimerWorker } from './engine/timer-worker.ts';
 import { closeGracefully, listen } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { listenMetrics } from './observability/metrics.router.ts';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock.ts';
 import { createDatabase, migrateToLatest, type Database } from './store/database.ts';
 
@@ -71,17 +73,28 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     }
 
     const lifecycle = new Lifecycle();
+    const metrics = createMetrics({ db, now: () => systemClock.now(), processMetrics: true });
     const engine = new Engine({
       db,
       clock: systemClock,
+      observer: metrics.observer,
       timerRetry: {
         maxAttempts: config.TIMER_MAX_ATTEMPTS,
         baseMs: config.TIMER_RETRY_BASE_MS,
         maxMs: config.TIMER_RETRY_MAX_MS,
       },
     });
-    const app = createApp({ db, engine, logger, config, lifecycle });
+    const app = createApp({ db, engine, logger, config, lifecycle, metrics });
     const server = await listen(app, config);
+    const metricsServer =
+      config.METRICS_PORT === undefined
+        ? undefined
+        : await listenMetrics(metrics, { port: config.METRICS_PORT, host: config.HOST });
+    if (metricsServer) {
+      const at = metricsServer.address();
+      const metricsPort = typeof at === 'object' && at ? at.port : config.METRICS_PORT;
+      logger.info({ url: `http://${config.HOST}:${metricsPort}/metrics` }, 'metrics listening');
+    }
     const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -94,6 +107,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       if (forced)
         logger.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace over; cut open connections');
       await timers.stop();
+      if (metricsServer) {
+        // Scrapes are short and can be retried: nothing on this listener is worth waiting for.
+        const closed = new Promise((resolve) => metricsServer.close(resolve));
+        metricsServer.closeAllConnections();
+        await closed;
+      }
       await closeDatabase();
     };
     return {

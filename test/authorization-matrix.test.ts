@@ -123,6 +123,7 @@ const matrix: Record<string, Row> = {
   'GET /openapi.json': { path: () => '/openapi.json', expected: everyone(200) },
   'GET /docs': { path: () => '/docs', expected: everyone(200) },
   'GET /docs/init.js': { path: () => '/docs/init.js', expected: everyone(200) },
+  'GET /metrics': { path: () => '/metrics', expected: auditors(200) },
   // The link's token is the credential: a bearer token neither helps nor hurts.
   'GET /consent/:token': { path: () => ids.consentPath, expected: everyone(200) },
   'POST /consent/:token': {
