@@ -1,11 +1,14 @@
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startService } from './service.ts';
+import { startTracing } from './observability/tracing.ts';
 import { describeStartError } from './startup-error.ts';
 
 /** The process: start, and on SIGTERM or SIGINT stop without losing a request in flight. */
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
+  // Before express, http and pg load: tracing wraps them as they are imported.
+  const tracing = await startTracing(config);
+  const { startService } = await import('./service.ts');
   let service;
   try {
     service = await startService(config, logger);
@@ -25,8 +28,10 @@ async function main(config: Config): Promise<void> {
     stopping = true;
     logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down');
     running.stop().then(
-      () => {
+      async () => {
         logger.info('stopped');
+        // The last requests' spans are still buffered.
+        await tracing?.shutdown().catch(() => {});
         process.exit(0);
       },
       (error: unknown) => {
