@@ -235,6 +235,16 @@ describe('the metrics listener', () => {
     expect(sample(text, 'tiershift_timers_failed')).toBe(1);
   });
 
+  it('when METRICS_PORT is taken, then the error names METRICS_PORT', async () => {
+    const taken = Number(new URL(base).port);
+    await expect(
+      listenMetrics(createMetrics({ db, now: () => clock.now() }), {
+        port: taken,
+        host: '127.0.0.1',
+      }),
+    ).rejects.toThrow(`METRICS_PORT ${taken} is already in use on 127.0.0.1`);
+  });
+
   it('when anything else is asked, then it answers 404', async () => {
     expect((await fetch(`${base}/v1/workflows`)).status).toBe(404);
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(404);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine, type TimerFailure } from '../src/engine/engine.ts';
+import { describeError, retryDelayMs } from '../src/engine/timer-retry.ts';
 import { startTimerWorker } from '../src/engine/timer-worker.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Database } from '../src/store/database.ts';
@@ -257,5 +258,28 @@ describe('the timer worker', () => {
       }),
     );
     expect(lines.map((l) => l.msg)).not.toContain('timer poll failed; will retry');
+  });
+});
+
+describe('the wait between attempts', () => {
+  const waits = { maxAttempts: 8, baseMs: 5_000, maxMs: 60_000 };
+
+  it('when failures add up, then the wait doubles, between half and all of it, up to the cap', () => {
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, waits, () => 0.999999))).toEqual([
+      5_000, 10_000, 20_000, 40_000,
+    ]);
+    expect([1, 2, 3, 4].map((n) => retryDelayMs(n, waits, () => 0))).toEqual([
+      2_500, 5_000, 10_000, 20_000,
+    ]);
+    expect(retryDelayMs(30, waits, () => 0.999999)).toBe(60_000);
+    expect(retryDelayMs(1, { ...waits, baseMs: 1 }, () => 0)).toBe(1);
+  });
+
+  it('when an error is kept, then it is its kind and message, shortened, without a stack', () => {
+    const long = new TypeError(`x${'y'.repeat(2000)}`);
+    const kept = describeError(long);
+    expect(kept.startsWith('TypeError: xy')).toBe(true);
+    expect(kept.length).toBe(500);
+    expect(describeError('a string')).toBe('thrown: a string');
   });
 });
