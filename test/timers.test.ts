@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine, type TimerFailure } from '../src/engine/engine.ts';
@@ -245,6 +245,8 @@ describe('the timer worker', () => {
       write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
     });
     const worker = startTimerWorker(engine, 60_000, logger);
+    // Stopped only once the poll reached it: a stopping worker takes no further timer.
+    await vi.waitFor(() => expect(lines.some((l) => l.timerId === timer)).toBe(true));
     await worker.stop();
 
     expect(lines).toContainEqual(
@@ -258,6 +260,33 @@ describe('the timer worker', () => {
       }),
     );
     expect(lines.map((l) => l.msg)).not.toContain('timer poll failed; will retry');
+  });
+});
+
+describe('a stopping worker', () => {
+  it('when the worker is told to stop, then it finishes the timer in hand and takes no other', async () => {
+    clock.set(new Date('2026-05-04T09:00:00Z'));
+    const move = await Move.start(app, adminToken);
+    const customers = await move.importCustomers(
+      Array.from({ length: 4 }, () => buildCustomer({ mcaAcceptance: 'none' })),
+    );
+    await move.toMigrating();
+    for (const customer of customers) await awaitingAcceptance(move, customer);
+    clock.set(new Date('2026-05-12T09:00:00Z'));
+
+    // The stop comes while the first timer is in hand: the check before it has passed.
+    let stopping = false;
+    const failed: TimerFailure[] = [];
+    const firing = engine.fireDueTimers(
+      (f) => failed.push(f),
+      () => !stopping,
+    );
+    stopping = true;
+    // One timer taken, whether it fired or failed (other tests leave poisoned ones due).
+    expect((await firing) + failed.length).toBe(1);
+    expect(
+      (await db('timers').where('due_at', '<=', clock.now()).whereNull('failed_at')).length,
+    ).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -986,9 +986,13 @@ export class Engine {
    * tried again later (see `TimerRetryPolicy`), each failure told to `onFailure`; the poll
    * goes on with the others, so one bad timer holds up none.
    */
-  async fireDueTimers(onFailure?: (failure: TimerFailure) => void): Promise<number> {
+  async fireDueTimers(
+    onFailure?: (failure: TimerFailure) => void,
+    keepGoing: () => boolean = () => true,
+  ): Promise<number> {
     let fired = 0;
-    for (;;) {
+    // A stopping worker finishes the timer in hand and takes no other.
+    while (keepGoing()) {
       // Several workers start from a few candidates at random, so that they rarely queue
       // behind the same workflow.
       const candidates = await dueTimers(this.#db, this.#clock.now(), 8);
@@ -1020,6 +1024,7 @@ export class Engine {
       }
       if (claimed) fired += 1;
     }
+    return fired;
   }
 
   async #timerFailed(id: string, error: unknown): Promise<TimerFailure | undefined> {

@@ -18,20 +18,23 @@ export function startTimerWorker(
   let lastPurge = Number.NEGATIVE_INFINITY;
   const tick = () => {
     running = engine
-      .fireDueTimers((failure) => {
-        const { timerId, workflowId, attempts, givenUp, nextAttemptAt, error } = failure;
-        // Given up, it waits for an admin: worth an error. Otherwise it will be tried again.
-        if (givenUp)
-          logger.error(
-            { timerId, workflowId, attempts, error },
-            'timer given up after repeated failures; retry it with POST /v1/timers/{id}/retry',
-          );
-        else
-          logger.warn(
-            { timerId, workflowId, attempts, nextAttemptAt, error },
-            'timer failed; will try again',
-          );
-      })
+      .fireDueTimers(
+        (failure) => {
+          const { timerId, workflowId, attempts, givenUp, nextAttemptAt, error } = failure;
+          // Given up, it waits for an admin: worth an error. Otherwise it will be tried again.
+          if (givenUp)
+            logger.error(
+              { timerId, workflowId, attempts, error },
+              'timer given up after repeated failures; retry it with POST /v1/timers/{id}/retry',
+            );
+          else
+            logger.warn(
+              { timerId, workflowId, attempts, nextAttemptAt, error },
+              'timer failed; will try again',
+            );
+        },
+        () => !stopped,
+      )
       .then(async (fired) => {
         if (fired > 0) logger.info({ fired }, 'timers fired');
         // Old idempotency keys go hourly: often enough to keep the table small, rare enough
