@@ -17,10 +17,15 @@ beforeAll(async () => {
 });
 afterAll(async () => h.close());
 
-/** The SQL statements one request sends. */
+/**
+ * The SQL statements one request sends for its event. The caller's token is looked up on every
+ * request, before the engine is reached, so that a revoked token fails at once: that lookup
+ * is left out.
+ */
 async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {
   const seen: string[] = [];
   const listener = (q: { sql: string }) =>
+    q.sql.includes('"principal_tokens"') ||
     void seen.push(
       q.sql
         .trim()
@@ -38,11 +43,6 @@ async function statementsOf(send: () => Promise<unknown>): Promise<string[]> {
 
 describe('the two ways an event is written', () => {
   it('when an event changes only its own row, then it costs a read and one write, with no transaction', async () => {
-    // The caller's principal is read once and then cached: warm it first.
-    await move.send(move.team.manager, enrollmentId, {
-      type: 'UPDATE_PROFILE',
-      mfaEnforced: false,
-    });
     const sql = await statementsOf(() =>
       move.send(move.team.manager, enrollmentId, { type: 'UPDATE_PROFILE', mfaEnforced: true }),
     );
