@@ -1,5 +1,6 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { transition, type AnyMachineSnapshot } from 'xstate';
 import {
   effectActions,
   eventSpec,
@@ -7,6 +8,7 @@ import {
   type CancelCustomerChildrenParams,
   type CancelTimerParams,
   type ChildDoneEvent,
+  type ChildState,
   type CloseConsentLinksParams,
   type CreateChildParams,
   type CreateCustomerChildrenParams,
@@ -42,6 +44,12 @@ import {
   revokeConsent,
   type ConsentRow,
 } from '../store/consents.ts';
+import {
+  findOpenTransitionRow,
+  insertWorkflowsWithHistory,
+  lockOpenTransition,
+  writeSteps,
+} from '../store/customer-planning.ts';
 import type { Bindings, HistoryRow } from '../store/history.ts';
 import {
   keyRetentionMs,
@@ -63,6 +71,7 @@ import {
   dueTimers,
   insertTimer,
   recordFailedAttempt,
+  type NewTimer,
 } from '../store/timers.ts';
 import {
   findWorkflow,
@@ -77,11 +86,11 @@ import {
   type WorkflowStatus,
 } from '../store/workflows.ts';
 import { childInput, type KnownRows } from './child-inputs.ts';
+import { newWorkflow } from './creation.ts';
 import { consentToRecord } from './consent-record.ts';
 import type { Clock } from './clock.ts';
 import { loadFacts } from './facts.ts';
 import type { EngineObserver } from './observer.ts';
-import { genesisHash } from './hash.ts';
 import {
   accessFields,
   boundedPayload,
@@ -623,39 +632,13 @@ export class Engine {
   ): Promise<WorkflowRow> {
     const definition = findDefinition(request.machine);
     if (!definition) throw new Error(`Unknown machine ${request.machine}`);
-    const input = definition.input.parse(request.input) as Record<string, unknown>;
-    const [snapshot, actions] = initialTransition(definition.machine, input);
-    const blank: WorkflowRow = {
-      id: newId('wf'),
-      machine: definition.name,
-      machine_version: definition.version,
-      snapshot: definition.machine.getPersistedSnapshot(snapshot),
-      state: contractState(snapshot),
-      status: statusOf(snapshot),
-      version: 1,
-      history_length: 0,
-      head_hash: genesisHash,
-      parent_id: request.parentId ?? null,
-      partner_id: request.partnerId,
-      customer_id: request.customerId ?? null,
-      provider_id: request.providerId ?? null,
-      created_at: cause.now,
-      updated_at: cause.now,
-    };
-    const history = nextHistoryRow(
-      blank,
-      {
-        type: 'CREATED',
-        payload: input,
-        from: null,
-        to: blank.state,
-        outcome: 'applied',
-        reason: null,
-        bindings: { subject: accessFields(blank) },
-      },
+    const { row, history, snapshot, actions } = newWorkflow(
+      definition,
+      request.input,
+      request,
       cause,
+      statusOf,
     );
-    const row = { ...blank, history_length: 1, head_hash: history.hash };
     await insertWorkflowWithHistory(tx, row, history);
     await this.#runEffects(tx, row, actions, cause);
     await this.#reportIfFinished(tx, row, snapshot, cause);
@@ -851,7 +834,8 @@ export class Engine {
   /**
    * Creates the per-customer children of a transition for every direct-bill customer that has
    * none yet, in the caller's transaction, then tells the transition how many it planned.
-   * Used when the transition starts migrating and when customers are imported afterwards.
+   * Used when the transition starts migrating (its row already locked by that event) and by
+   * an import that found it migrating only once it held the lock.
    */
   async planCustomers(
     tx: Knex.Transaction,
@@ -859,27 +843,120 @@ export class Engine {
     machines: readonly string[],
     cause: Cause,
   ): Promise<number> {
-    const customers = await customersToPlan(tx, transitionRow.partner_id, transitionRow.id);
+    const plan = await this.#buildPlan(tx, transitionRow, machines, cause);
+    await insertWorkflowsWithHistory(tx, plan.workflows, plan.history, plan.timers);
+    const parent = await lockWorkflow(tx, transitionRow.id);
+    if (parent) await this.#applyPlan(tx, parent, plan, cause);
+    return plan.customers;
+  }
+
+  /**
+   * The children of every direct-bill customer of the transition that has none yet, built in
+   * memory: their rows, CREATED history rows and timers, and the reports of those finished at
+   * their start (an MCA kept from the admin center). Only reads; takes no lock.
+   */
+  async #buildPlan(
+    db: Knex,
+    parent: WorkflowRow,
+    machines: readonly string[],
+    cause: Cause,
+  ): Promise<CustomerPlan> {
+    const customers = await customersToPlan(db, parent.partner_id, parent.id);
     // Thousands of children share one partner: read it once, not once per child.
-    const partner = await findPartner(tx, transitionRow.partner_id);
-    for (const customer of customers) {
+    const partner = await findPartner(db, parent.partner_id);
+    const plan: CustomerPlan = {
+      customers: customers.length,
+      workflows: [],
+      history: [],
+      timers: [],
+      reports: [],
+    };
+    for (const [i, customer] of customers.entries()) {
+      // Building is pure work: let the process answer its other requests meanwhile.
+      if (i > 0 && i % 100 === 0) await yieldToEventLoop();
+      // The customer has no children under the parent yet: its siblings are those built here.
+      const siblings: Record<string, ChildState> = {};
       for (const machine of machines) {
-        await this.#createChild(tx, transitionRow, machine, customer.id, {}, cause, {
-          partner,
-          customer,
-        });
+        const definition = findDefinition(machine);
+        if (!definition) throw new Error(`Unknown machine ${machine}`);
+        const input = await childInput(db, machine, parent, customer.id, { partner, customer });
+        const placement = {
+          partnerId: parent.partner_id,
+          parentId: parent.id,
+          customerId: customer.id,
+          providerId: parent.provider_id,
+        };
+        const child = newWorkflow(definition, input, placement, cause, statusOf);
+        plan.workflows.push(child.row);
+        plan.history.push(child.history);
+        plan.timers.push(...startTimers(child.row, child.actions, cause.now));
+        siblings[machine] = { state: child.row.state, status: child.row.status };
+        if (child.row.status !== 'active') {
+          plan.reports.push(childDone(child.row, child.snapshot, { ...siblings }));
+        }
       }
     }
-    const parent = await lockWorkflow(tx, transitionRow.id);
-    if (parent) {
-      await this.#step(
-        tx,
-        parent,
-        { type: 'CUSTOMERS_PLANNED', count: customers.length },
-        asSystem(cause),
-      );
+    return plan;
+  }
+
+  /**
+   * Applies a plan's reports, then CUSTOMERS_PLANNED, to the locked transition, as
+   * `#reportIfFinished` and `#step` would one by one, but written as one update of its row
+   * and a few inserts of history rows: one by one they cost a round trip each, all under the
+   * transition's lock. A step with effects, or one that ends the transition, goes through
+   * `#step` on its own.
+   */
+  async #applyPlan(
+    tx: Knex.Transaction,
+    locked: WorkflowRow,
+    plan: CustomerPlan,
+    cause: Cause,
+  ): Promise<void> {
+    const system = asSystem(cause);
+    let stored = locked;
+    let current = locked;
+    let pending: HistoryRow[] = [];
+    const flush = async () => {
+      if (pending.length === 0) return;
+      await writeSteps(tx, stored, changeOf(current), pending);
+      for (const history of pending) this.#observe(tx, stored, history);
+      system.writes.set(stored.id, (system.writes.get(stored.id) ?? 0) + pending.length);
+      stored = current;
+      pending = [];
+    };
+    const events = [
+      ...plan.reports.map((body) => ({ body, report: true })),
+      { body: { type: 'CUSTOMERS_PLANNED', count: plan.customers }, report: false },
+    ];
+    for (const { body, report } of events) {
+      // A report reaches only an active parent (as in `#reportIfFinished`).
+      if (report && current.status !== 'active') continue;
+      const decision = await this.#decide(tx, current, body, system);
+      if (
+        decision.kind === 'applied' &&
+        (statusOf(decision.next) !== 'active' || decision.actions.some((a) => effects.has(a.type)))
+      ) {
+        await flush();
+        await this.#step(tx, current, body, system);
+        // Its effects may have moved the row again.
+        current = stored = (await findWorkflow(tx, current.id)) ?? current;
+        continue;
+      }
+      const { change, history } =
+        decision.kind === 'applied'
+          ? this.#applied(
+              current,
+              decision.definition,
+              decision.next,
+              decision.type,
+              decision.recorded,
+              system,
+            )
+          : this.#rejected(current, decision.type, decision.payload, system, decision.error);
+      pending.push(history);
+      current = { ...current, ...change };
     }
-    return customers.length;
+    await flush();
   }
 
   /** Cancelled children keep their last state; only their status and history say so. */
@@ -938,41 +1015,69 @@ export class Engine {
     if (!row.parent_id || row.status === 'active') return;
     const parent = await lockWorkflow(tx, row.parent_id);
     if (!parent || parent.status !== 'active') return;
-    const report: ChildDoneEvent = {
-      type: 'CHILD_DONE',
-      childId: row.id,
-      machine: row.machine,
-      customerId: row.customer_id,
-      state: row.state,
-      status: row.status === 'done' ? 'done' : 'cancelled',
-      siblings: row.customer_id ? await latestChildren(tx, parent.id, row.customer_id) : {},
-      ...(snapshot.output === undefined ? {} : { output: snapshot.output as unknown }),
-    };
-    await this.#step(tx, parent, report, asSystem(cause));
+    const siblings = row.customer_id ? await latestChildren(tx, parent.id, row.customer_id) : {};
+    await this.#step(tx, parent, childDone(row, snapshot, siblings), asSystem(cause));
   }
 
-  /** Customers imported into a partner whose transition is already migrating get their children now. */
+  /**
+   * Customers imported into a partner whose transition is already migrating get their
+   * children now, in the import's transaction. The children are built and written before the
+   * transition's row is locked, so that its other events wait only for the last short step
+   * (the reports and CUSTOMERS_PLANNED) and the commit, not for the whole planning.
+   */
   async planImportedCustomers(
     tx: Knex.Transaction,
     partnerId: string,
     principal: Principal,
     requestId: string,
   ): Promise<void> {
-    // Locked in any state, not only when migrating: a transition entering
-    // migratingCustomers at this moment is waited for, then seen in its new state. Filtering
-    // on the state would skip it, and plan the customers nowhere.
-    const open = await tx<WorkflowRow>('workflows')
-      .where({ partner_id: partnerId, machine: 'transition', status: 'active' })
-      .forUpdate()
-      .first();
-    if (open?.state !== 'migratingCustomers') return;
     const cause = {
       principal,
       requestId,
       now: this.#clock.now(),
       writes: new Map<string, number>(),
     };
-    await this.planCustomers(tx, open, ['resellerRelationship', 'mcaReacceptance'], cause);
+    const seen = await findOpenTransitionRow(tx, partnerId);
+    if (seen?.state === 'migratingCustomers' && (await this.#planBeforeLock(tx, seen, cause))) {
+      return;
+    }
+    // Locked in any state, not only when migrating, and held to the commit: a transition
+    // entering migratingCustomers now waits for this import, then plans its customers too.
+    // One that entered since the read above is planned here, under the lock.
+    const open = await lockOpenTransition(tx, partnerId);
+    if (open?.state !== 'migratingCustomers') return;
+    await this.planCustomers(tx, open, customerMachines, cause);
+  }
+
+  /**
+   * Writes the children in a savepoint, then locks the transition and checks it is still the
+   * one they were built for, still migrating. The children's references take a key-share lock
+   * on its row, which the FOR NO KEY UPDATE of other writers does not wait for. If the
+   * transition moved on meanwhile (cancelled, completed), the savepoint's rollback takes the
+   * children and the lock with it, and the caller decides again under the lock. The customers
+   * to plan cannot change in between: only planning gives a customer its first children, and
+   * a partner's imports take turns on the partner's lock. Returns whether it planned.
+   */
+  async #planBeforeLock(tx: Knex.Transaction, seen: WorkflowRow, cause: Cause): Promise<boolean> {
+    try {
+      await tx.transaction(async (savepoint) => {
+        const plan = await this.#buildPlan(savepoint, seen, customerMachines, cause);
+        await insertWorkflowsWithHistory(savepoint, plan.workflows, plan.history, plan.timers);
+        const locked = await lockOpenTransition(savepoint, seen.partner_id);
+        if (
+          locked?.id !== seen.id ||
+          locked.state !== 'migratingCustomers' ||
+          locked.provider_id !== seen.provider_id
+        ) {
+          throw new StalePlan();
+        }
+        await this.#applyPlan(savepoint, locked, plan, cause);
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof StalePlan) return false;
+      throw error;
+    }
   }
 
   /** Forgets idempotency keys past their retention; returns how many. */
@@ -1167,4 +1272,84 @@ function answer(row: WorkflowRow, cause: Cause): StoredResponse {
 
 function problemResponse(error: ProblemError): StoredResponse {
   return { status: error.status, body: error.toProblem(), headers: {} };
+}
+
+/** The children a transition gives each customer it moves, as its migratingCustomers entry names them. */
+const customerMachines = ['resellerRelationship', 'mcaReacceptance'] as const;
+
+/** A transition's customers to plan, built in memory, written in a few statements. */
+interface CustomerPlan {
+  customers: number;
+  workflows: WorkflowRow[];
+  history: HistoryRow[];
+  timers: NewTimer[];
+  /** Reports of children that finished at their start, for the parent, in order. */
+  reports: ChildDoneEvent[];
+}
+
+/** The transition moved on while an import's children were written before its lock. */
+class StalePlan extends Error {}
+
+function childDone(
+  row: WorkflowRow,
+  snapshot: AnyMachineSnapshot,
+  siblings: Record<string, ChildState>,
+): ChildDoneEvent {
+  return {
+    type: 'CHILD_DONE',
+    childId: row.id,
+    machine: row.machine,
+    customerId: row.customer_id,
+    state: row.state,
+    status: row.status === 'done' ? 'done' : 'cancelled',
+    siblings,
+    ...(snapshot.output === undefined ? {} : { output: snapshot.output as unknown }),
+  };
+}
+
+/**
+ * The timers a new workflow's start schedules. Built in memory, a child may ask for nothing
+ * else beyond its own row: any other effect would need rows or locks of its own.
+ */
+function startTimers(
+  row: WorkflowRow,
+  actions: ReadonlyArray<{ type: string; params?: unknown }>,
+  now: Date,
+): NewTimer[] {
+  let timers: NewTimer[] = [];
+  for (const action of actions) {
+    if (action.type === 'scheduleTimer') {
+      const params = action.params as ScheduleTimerParams;
+      const due = dueAt(params.after, now);
+      if (due === null) continue;
+      timers.push({
+        id: newId('tmr'),
+        workflow_id: row.id,
+        key: params.key,
+        event: params.event,
+        due_at: due,
+        created_at: now,
+      });
+    } else if (action.type === 'cancelTimer') {
+      const { key } = action.params as CancelTimerParams;
+      timers = timers.filter((t) => t.key !== key);
+    } else if (effects.has(action.type)) {
+      throw new Error(`A ${row.machine} planned in bulk cannot start with ${action.type}`);
+    }
+  }
+  return timers;
+}
+
+/** What a row's stored columns become after steps applied in memory. */
+function changeOf(row: WorkflowRow): Required<WorkflowChange> {
+  return {
+    snapshot: row.snapshot,
+    state: row.state,
+    status: row.status,
+    version: row.version,
+    history_length: row.history_length,
+    head_hash: row.head_hash,
+    updated_at: row.updated_at,
+    provider_id: row.provider_id,
+  };
 }

@@ -17,7 +17,6 @@ import {
   type SubscriptionRow,
 } from '../store/customers.ts';
 import type { Engine } from '../engine/engine.ts';
-import { withTransactionRetry } from '../engine/retry.ts';
 import type { Database } from '../store/database.ts';
 import { isUniqueViolation } from '../store/errors.ts';
 import {
@@ -159,62 +158,47 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
     body: customerImport,
     response: { status: 201, schema: z.object({ items: z.array(customer) }) },
     errors: [400, 401, 403, 404, 409, 422],
+    idempotent: true,
   });
   router.post('/v1/partners/:id/customers', async (req, res) => {
-    const principal = principalOf(req);
-    const partnerRow = await findPartner(db, req.params.id);
-    if (!partnerRow || !canSeePartner(principal, partnerRow.id)) throw new NotFound('partner');
-    requireRole(req, partnerRoles);
-    const parsed = parseBody(customerImport, req.body, true);
-    const inputs = Array.isArray(parsed) ? parsed : [parsed];
-    checkAddOns(inputs);
-    const at = now();
-    // A deadlock or serialization failure rolled everything back: the import runs again whole.
-    const items = await withTransactionRetry(() =>
-      db.transaction(async (tx) => {
-        await lockPartnerForImport(tx, partnerRow.id);
-        await refuseRepeats(tx, partnerRow.id, inputs);
-        const first = await nextPosition(tx, partnerRow.id);
-        const customers: CustomerRow[] = [];
-        const subscriptions: SubscriptionRow[] = [];
-        inputs.forEach((input, i) => {
-          const row = customerRow(input, partnerRow.id, first + i, at);
-          customers.push(row);
-          input.subscriptions.forEach((s, j) =>
-            subscriptions.push({
-              partner_id: partnerRow.id,
-              id: s.id,
-              customer_id: row.id,
-              offer: s.offer,
-              kind: s.kind,
-              quantity: s.quantity,
-              base_subscription_id: s.baseSubscriptionId ?? null,
-              position: j,
-            }),
+    // The key and the answer commit with the customers: a client whose connection closed
+    // before the answer sends the import again with its key and learns the outcome.
+    const response = await idempotentCreate(db, req, now, async (tx) => {
+      const principal = principalOf(req);
+      const partnerRow = await findPartner(tx, req.params.id);
+      if (!partnerRow || !canSeePartner(principal, partnerRow.id)) throw new NotFound('partner');
+      requireRole(req, partnerRoles);
+      const parsed = parseBody(customerImport, req.body, true);
+      const inputs = Array.isArray(parsed) ? parsed : [parsed];
+      checkAddOns(inputs);
+      await lockPartnerForImport(tx, partnerRow.id);
+      await refuseRepeats(tx, partnerRow.id, inputs);
+      const { customers, subscriptions } = importRows(
+        inputs,
+        partnerRow.id,
+        await nextPosition(tx, partnerRow.id),
+        now(),
+      );
+      try {
+        await insertCustomers(tx, customers, subscriptions);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new Conflict(
+            'already_exists',
+            'A tenantId or subscription id was imported at the same time.',
           );
-        });
-        try {
-          await insertCustomers(tx, customers, subscriptions);
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw new Conflict(
-              'already_exists',
-              'A tenantId or subscription id was imported at the same time.',
-            );
-          }
-          throw error;
         }
-        // A transition already migrating customers takes the new ones in, in this transaction.
-        await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
-        return customers.map((c) =>
-          toCustomer(
-            c,
-            subscriptions.filter((s) => s.customer_id === c.id),
-          ),
-        );
-      }),
-    );
-    res.status(201).json({ items });
+        throw error;
+      }
+      // A transition already migrating customers takes the new ones in, in this transaction.
+      await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
+      const byCustomer = new Map<string, SubscriptionRow[]>();
+      for (const s of subscriptions)
+        byCustomer.set(s.customer_id, [...(byCustomer.get(s.customer_id) ?? []), s]);
+      const items = customers.map((c) => toCustomer(c, byCustomer.get(c.id) ?? []));
+      return { status: 201, headers: {}, body: { items } };
+    });
+    sendStored(res, response);
   });
 
   const customerPageQuery = z.strictObject({
@@ -247,6 +231,34 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   });
 
   return router;
+}
+
+/** The rows of an import, positioned after `first - 1`, the last one stored. */
+function importRows(
+  inputs: CustomerInput[],
+  partnerId: string,
+  first: number,
+  at: Date,
+): { customers: CustomerRow[]; subscriptions: SubscriptionRow[] } {
+  const customers: CustomerRow[] = [];
+  const subscriptions: SubscriptionRow[] = [];
+  inputs.forEach((input, i) => {
+    const row = customerRow(input, partnerId, first + i, at);
+    customers.push(row);
+    input.subscriptions.forEach((s, j) =>
+      subscriptions.push({
+        partner_id: partnerId,
+        id: s.id,
+        customer_id: row.id,
+        offer: s.offer,
+        kind: s.kind,
+        quantity: s.quantity,
+        base_subscription_id: s.baseSubscriptionId ?? null,
+        position: j,
+      }),
+    );
+  });
+  return { customers, subscriptions };
 }
 
 function customerRow(

@@ -82,7 +82,7 @@ export async function openCustomerChildren(
   return tx<WorkflowRow>('workflows')
     .where({ parent_id: parentId, customer_id: customerId, status: 'active' })
     .orderBy('seq')
-    .forUpdate();
+    .forNoKeyUpdate();
 }
 
 /** Direct-bill customers of the partner that have no workflow under this transition yet. */

@@ -28,12 +28,17 @@ export async function findWorkflow(db: Knex, id: string): Promise<WorkflowRow | 
   return db<WorkflowRow>('workflows').where({ id }).first();
 }
 
-/** Loads and locks the row until the transaction ends, so events on one workflow queue. */
+/**
+ * Loads and locks the row until the transaction ends, so events on one workflow queue.
+ * Every lock on a workflow is FOR NO KEY UPDATE: writers still queue on it, but a new row
+ * that references it (a child written by an import before it takes the parent's lock) does
+ * not make them wait, as its key-share lock would under FOR UPDATE.
+ */
 export async function lockWorkflow(
   tx: Knex.Transaction,
   id: string,
 ): Promise<WorkflowRow | undefined> {
-  return tx<WorkflowRow>('workflows').where({ id }).forUpdate().first();
+  return tx<WorkflowRow>('workflows').where({ id }).forNoKeyUpdate().first();
 }
 
 /**
@@ -55,7 +60,7 @@ export async function lockWorkflowAfterAncestors(
      )
      SELECT workflows.*, chain.depth FROM workflows JOIN chain ON chain.id = workflows.id
      ORDER BY chain.depth DESC
-     FOR UPDATE OF workflows`,
+     FOR NO KEY UPDATE OF workflows`,
     [id],
   );
   const self = result.rows.find((row) => row.depth === 0);
@@ -186,7 +191,7 @@ export async function openChildren(tx: Knex.Transaction, parentId: string): Prom
   return tx<WorkflowRow>('workflows')
     .where({ parent_id: parentId, status: 'active' })
     .orderBy('id')
-    .forUpdate();
+    .forNoKeyUpdate();
 }
 
 export interface WorkflowFilter {
