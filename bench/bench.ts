@@ -6,6 +6,7 @@
  *   npm run bench                 full run (several minutes)
  *   npm run bench -- --quick      shorter phases and smaller partners
  *   npm run bench -- --json       figures as JSON instead of a table
+ *   npm run bench -- --import-only  only the large import into a migrating transition
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import knexFactory from 'knex';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
 import { Api } from './api.ts';
 import { ceiling } from './ceiling.ts';
+import { importUnderLoad, type ImportUnderLoad } from './import-lock.ts';
 import {
   createProvider,
   importCustomers,
@@ -29,6 +31,8 @@ const asJson = args.has('--json');
 const seconds = quick ? 3 : 8;
 const moveCustomers = quick ? 200 : 1000;
 const flatSizes = quick ? [10, 100, 1000] : [10, 1000, 10000];
+const largeImport = quick ? 2000 : 10_000;
+const importOnly = args.has('--import-only');
 const concurrencies = [1, 8, 32];
 const adminToken = `bench-admin-${Date.now()}-token`;
 
@@ -63,9 +67,9 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     await db.destroy();
 
-    log(`Ceiling: the database alone, ${seconds}s per level`);
     const ceilings: Record<number, Rate> = {};
-    for (const c of concurrencies) {
+    if (!importOnly) log(`Ceiling: the database alone, ${seconds}s per level`);
+    for (const c of importOnly ? [] : concurrencies) {
       ceilings[c] = await ceiling(databaseUrl, c, seconds);
       log(`  ${c} connections: ${ceilings[c].perSecond.toFixed(0)} events/s`);
     }
@@ -73,12 +77,20 @@ async function main(): Promise<void> {
     server = await ServerProcess.start({
       databaseUrl,
       adminToken,
-      // Customers are imported in chunks of 2,000: more than the default 1 MiB a request.
-      env: { BODY_LIMIT_BYTES: String(8 * 1024 * 1024) },
+      // Customers are imported in chunks of 2,000, and 10,000 at once: more than the default
+      // 1 MiB a request.
+      env: { BODY_LIMIT_BYTES: String(16 * 1024 * 1024) },
     });
     const api = new Api(server.base);
     closeClient = () => api.close();
     const { pid } = server;
+
+    if (importOnly) {
+      const imports = await largeImportPhase(api);
+      if (asJson) process.stdout.write(`${JSON.stringify({ import: imports }, null, 2)}\n`);
+      else process.stdout.write(`${importLine(imports)}\n`);
+      return;
+    }
 
     log('Through HTTP: setting up one enrollment per client');
     const enrollments: Array<Awaited<ReturnType<typeof partnerInEnrolling>>> = [];
@@ -156,6 +168,8 @@ async function main(): Promise<void> {
     });
     const p50s = flat.map((f) => f.p50);
     const spread = (Math.max(...p50s) - Math.min(...p50s)) / Math.min(...p50s);
+    // Last, so that its 10,000 customers weigh on none of the figures above.
+    const imports = await largeImportPhase(api);
 
     const result = {
       machine: {
@@ -171,6 +185,7 @@ async function main(): Promise<void> {
       serverPeakMemoryMiB: peakMemoryMiB(pid),
       flat,
       flatSpread: spread,
+      import: imports,
     };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -183,6 +198,22 @@ async function main(): Promise<void> {
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   }
+}
+
+/** A large import into a migrating transition, with events on that transition meanwhile. */
+async function largeImportPhase(api: Api): Promise<ImportUnderLoad> {
+  log(`Large import: ${largeImport} customers into a migrating transition, events on it meanwhile`);
+  const provider = await createProvider(api, adminToken);
+  const partner = await partnerInEnrolling(api, adminToken);
+  await importCustomers(api, partner, 10, 1);
+  await startMigrating(api, adminToken, partner, provider);
+  const result = await importUnderLoad(api, partner, largeImport);
+  log(`  ${importLine(result)}`);
+  return result;
+}
+
+function importLine(r: ImportUnderLoad): string {
+  return `Import of ${r.customers} customers into a migrating transition: ${r.importSeconds.toFixed(1)} s; ${r.events} events on the transition meanwhile, longest wait ${r.longestWaitMs.toFixed(0)} ms, p50 ${r.p50Ms.toFixed(1)} ms`;
 }
 
 function printTable(r: {
@@ -200,6 +231,7 @@ function printTable(r: {
   serverPeakMemoryMiB: number;
   flat: Array<{ customers: number; p50: number; p95: number }>;
   flatSpread: number;
+  import: ImportUnderLoad;
 }): void {
   const out: string[] = [];
   out.push(
@@ -227,6 +259,8 @@ function printTable(r: {
   for (const f of r.flat)
     out.push(`| ${f.customers} | ${f.p50.toFixed(2)} | ${f.p95.toFixed(2)} |`);
   out.push(`Spread of p50 across sizes: ${(r.flatSpread * 100).toFixed(0)} %`);
+  out.push('');
+  out.push(importLine(r.import));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -113,28 +113,33 @@ export async function importCustomers(
 ): Promise<void> {
   const chunk = 2000;
   for (let start = 0; start < count; start += chunk) {
-    const batch = Array.from({ length: Math.min(chunk, count - start) }, (_, i) => {
-      const n = start + i;
-      return {
-        name: `Customer ${n}`,
-        tenantId: randomUUID(),
-        acquiredAs: 'direct_bill',
-        mcaAcceptance: n % 2 === 0 ? 'admin_center' : 'partner_attestation',
-        billTo: {
-          companyName: `Customer ${n} GmbH`,
-          email: `billing${n}@customer.example`,
-          country: 'DE',
-        },
-        subscriptions: Array.from({ length: subscriptions }, (_, s) => ({
-          id: `c${n}-s${s}`,
-          offer: 'Microsoft 365 E3',
-          kind: 'nce_license',
-          quantity: 5,
-        })),
-      };
-    });
+    const batch = customerBatch(start, Math.min(chunk, count - start), subscriptions);
     await api.call(partner.manager, 'POST', `/v1/partners/${partner.id}/customers`, batch);
   }
+}
+
+/** Customers numbered from `start`, half of them with an MCA kept from the admin center. */
+export function customerBatch(start: number, count: number, subscriptions: number): object[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = start + i;
+    return {
+      name: `Customer ${n}`,
+      tenantId: randomUUID(),
+      acquiredAs: 'direct_bill',
+      mcaAcceptance: n % 2 === 0 ? 'admin_center' : 'partner_attestation',
+      billTo: {
+        companyName: `Customer ${n} GmbH`,
+        email: `billing${n}@customer.example`,
+        country: 'DE',
+      },
+      subscriptions: Array.from({ length: subscriptions }, (_, s) => ({
+        id: `c${n}-s${s}`,
+        offer: 'Microsoft 365 E3',
+        kind: 'nce_license',
+        quantity: 5,
+      })),
+    };
+  });
 }
 
 /** Enrollment approved and the provider's invitation sent: one acceptance from migrating. */

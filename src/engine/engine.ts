@@ -404,9 +404,11 @@ export class Engine {
     body: unknown,
     cause: Cause,
     ifMatch?: string,
+    /** The row's snapshot, when the caller holds it live: restoring costs more than deciding. */
+    live?: AnyMachineSnapshot,
   ): Promise<Decision> {
     const definition = definitionOf(row);
-    const snapshot = restore(definition, row);
+    const snapshot = live ?? restore(definition, row);
     const type = eventType(body);
     const payload = payloadOf(body);
     const refuse = (error: ProblemError): Decision => ({
@@ -915,6 +917,7 @@ export class Engine {
     const system = asSystem(cause);
     let stored = locked;
     let current = locked;
+    let live: AnyMachineSnapshot | undefined;
     let pending: HistoryRow[] = [];
     const flush = async () => {
       if (pending.length === 0) return;
@@ -931,7 +934,7 @@ export class Engine {
     for (const { body, report } of events) {
       // A report reaches only an active parent (as in `#reportIfFinished`).
       if (report && current.status !== 'active') continue;
-      const decision = await this.#decide(tx, current, body, system);
+      const decision = await this.#decide(tx, current, body, system, undefined, live);
       if (
         decision.kind === 'applied' &&
         (statusOf(decision.next) !== 'active' || decision.actions.some((a) => effects.has(a.type)))
@@ -940,6 +943,7 @@ export class Engine {
         await this.#step(tx, current, body, system);
         // Its effects may have moved the row again.
         current = stored = (await findWorkflow(tx, current.id)) ?? current;
+        live = undefined;
         continue;
       }
       const { change, history } =
@@ -955,6 +959,7 @@ export class Engine {
           : this.#rejected(current, decision.type, decision.payload, system, decision.error);
       pending.push(history);
       current = { ...current, ...change };
+      live = decision.kind === 'applied' ? decision.next : live;
     }
     await flush();
   }

@@ -190,12 +190,13 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
         }
         throw error;
       }
-      // A transition already migrating customers takes the new ones in, in this transaction.
-      await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
+      // Built before the planning, which holds the transition's row to the commit.
       const byCustomer = new Map<string, SubscriptionRow[]>();
       for (const s of subscriptions)
         byCustomer.set(s.customer_id, [...(byCustomer.get(s.customer_id) ?? []), s]);
       const items = customers.map((c) => toCustomer(c, byCustomer.get(c.id) ?? []));
+      // A transition already migrating customers takes the new ones in, in this transaction.
+      await engine.planImportedCustomers(tx, partnerRow.id, principal, req.requestId);
       return { status: 201, headers: {}, body: { items } };
     });
     sendStored(res, response);
