@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { requireRole } from '../auth/authenticate.ts';
@@ -83,15 +83,7 @@ export function createPrincipalRouter({
       return {
         status: 201,
         headers: {},
-        body: {
-          id: row.id,
-          name: row.name,
-          role: row.role,
-          partnerId: row.partner_id,
-          providerId: row.provider_id,
-          expiresAt: expiresAt?.toISOString() ?? null,
-          token: seal(req, token),
-        },
+        body: issuedToken(req, row, token),
       };
     });
     sendStored(res, revealSealed(req, response, ['token']));
@@ -207,13 +199,7 @@ export function createPrincipalRouter({
         status: 201,
         headers: {},
         body: {
-          id: row.id,
-          name: row.name,
-          role: row.role,
-          partnerId: row.partner_id,
-          providerId: row.provider_id,
-          expiresAt: row.expires_at?.toISOString() ?? null,
-          token: seal(req, token),
+          ...issuedToken(req, row, token),
           overlapEndsAt: body.overlapSeconds > 0 ? overlapEnd.toISOString() : null,
         },
       };
@@ -261,6 +247,23 @@ function refuseInactive(row: PrincipalRow, at: Date): void {
     case 'active':
       return;
   }
+}
+
+/** A principal with a token just issued, sealed until the answer is sent (see sealed-secret.ts). */
+function issuedToken(
+  req: Request,
+  row: Pick<PrincipalRow, 'id' | 'name' | 'role' | 'partner_id' | 'provider_id' | 'expires_at'>,
+  token: string,
+) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    partnerId: row.partner_id,
+    providerId: row.provider_id,
+    expiresAt: row.expires_at?.toISOString() ?? null,
+    token: seal(req, token),
+  };
 }
 
 function toPrincipalView(
