@@ -6,6 +6,7 @@ import * as consents from './20261122220000_consents.ts';
 import * as moveInvariants from './20261123090000_move_invariants.ts';
 import * as timerAttempts from './20261123100000_timer_attempts.ts';
 import * as principalTokens from './20261123110000_principal_tokens.ts';
+import * as deferrableParentReference from './20261123120000_deferrable_parent_reference.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,6 +25,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123090000_move_invariants', moveInvariants],
   ['20261123100000_timer_attempts', timerAttempts],
   ['20261123110000_principal_tokens', principalTokens],
+  ['20261123120000_deferrable_parent_reference', deferrableParentReference],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -45,6 +45,8 @@ import {
   type ConsentRow,
 } from '../store/consents.ts';
 import {
+  checkParentReferences,
+  deferParentReferenceChecks,
   findOpenTransitionRow,
   insertWorkflowsWithHistory,
   lockOpenTransition,
@@ -1056,18 +1058,21 @@ export class Engine {
 
   /**
    * Writes the children in a savepoint, then locks the transition and checks it is still the
-   * one they were built for, still migrating. The children's references take a key-share lock
-   * on its row, which the FOR NO KEY UPDATE of other writers does not wait for. If the
-   * transition moved on meanwhile (cancelled, completed), the savepoint's rollback takes the
-   * children and the lock with it, and the caller decides again under the lock. The customers
-   * to plan cannot change in between: only planning gives a customer its first children, and
-   * a partner's imports take turns on the partner's lock. Returns whether it planned.
+   * one they were built for, still migrating. The children's references to it are checked at
+   * commit, under that lock, so that they hold no lock on its row while other events move
+   * it (a chain of such versions made the last step crawl). If the transition moved on
+   * meanwhile (cancelled, completed), the savepoint's rollback takes the children and the lock
+   * with it, and the caller decides again under the lock. The customers to plan cannot change
+   * in between: only planning gives a customer its first children, and a partner's imports
+   * take turns on the partner's lock. Returns whether it planned.
    */
   async #planBeforeLock(tx: Knex.Transaction, seen: WorkflowRow, cause: Cause): Promise<boolean> {
     try {
       await tx.transaction(async (savepoint) => {
+        await deferParentReferenceChecks(savepoint);
         const plan = await this.#buildPlan(savepoint, seen, customerMachines, cause);
         await insertWorkflowsWithHistory(savepoint, plan.workflows, plan.history, plan.timers);
+        await checkParentReferences(savepoint);
         const locked = await lockOpenTransition(savepoint, seen.partner_id);
         if (
           locked?.id !== seen.id ||

@@ -28,6 +28,20 @@ export async function lockOpenTransition(
 }
 
 /**
+ * Children written from here on are not checked against their parent, and take no lock on
+ * its row, until `checkParentReferences` (or the commit). See the migration
+ * `deferrable_parent_reference` for why.
+ */
+export async function deferParentReferenceChecks(tx: Knex.Transaction): Promise<void> {
+  await tx.raw('SET CONSTRAINTS workflows_parent_id_foreign DEFERRED');
+}
+
+/** Checks every deferred parent reference now, and checks new ones at once again. */
+export async function checkParentReferences(tx: Knex.Transaction): Promise<void> {
+  await tx.raw('SET CONSTRAINTS workflows_parent_id_foreign IMMEDIATE');
+}
+
+/**
  * Rows per statement: well under Postgres's 65,535 bind parameters at 16 columns a row, and
  * few enough round trips that thousands of rows cost a fraction of a second.
  */
