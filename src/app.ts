@@ -122,7 +122,7 @@ export function createApp({
     if (problem) throw new MalformedRequest(problem);
     next();
   });
-  app.use(createMetaRouter({ db, catalog, lifecycle }));
+  app.use(createMetaRouter({ db, catalog, lifecycle, publicUrl: config.PUBLIC_URL }));
   app.use(createMetricsRouter({ db, metrics, catalog, now }));
   app.use('/v1', authenticate(db, now));
   app.use('/v1', limits.perPrincipal);

@@ -21,6 +21,7 @@ import { Forbidden, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
+import { apiSchema } from './api-schema.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflow } from './schemas.ts';
 import { streamResponse } from './stream-response.ts';
@@ -34,12 +35,15 @@ const problem = z.object({
   seq: z.number().int().optional(),
   detail: z.string(),
 });
-const verdict = z.object({
-  valid: z.boolean(),
-  checked: z.number().int(),
-  firstBrokenSeq: z.number().int().optional(),
-  problems: z.array(problem),
-});
+const verdict = apiSchema(
+  'HistoryVerdict',
+  z.object({
+    valid: z.boolean(),
+    checked: z.number().int(),
+    firstBrokenSeq: z.number().int().optional(),
+    problems: z.array(problem),
+  }),
+);
 // The access fields are optional so that digests saved before they were added still verify.
 const digestEntry = z.strictObject({
   id: z.string(),
@@ -50,12 +54,17 @@ const digestEntry = z.strictObject({
   customerId: z.string().nullable().optional(),
   providerId: z.string().nullable().optional(),
 });
-const digest = z.strictObject({
-  generatedAt: z.string(),
-  partnerId: z.string().nullable(),
-  workflows: z.array(digestEntry).max(1_000_000),
-  digest: z.string(),
-});
+const digest = apiSchema(
+  'AuditDigest',
+  z.strictObject({
+    generatedAt: z.string(),
+    partnerId: z.string().nullable(),
+    workflows: z.array(digestEntry).max(1_000_000),
+    digest: z
+      .string()
+      .describe('SHA-256 over the entries, as `POST /v1/audit/digest/verify` checks it'),
+  }),
+);
 const digestQuery = z.strictObject({ partnerId: z.string().optional() });
 const exportQuery = z.strictObject({
   partnerId: z.string().optional(),
@@ -100,6 +109,8 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id/history/verify',
+    operationId: 'verifyHistory',
+    tag: 'Audit',
     summary:
       "Checks the workflow's hash chain, its states, its replay, its access fields and consents; lists each problem",
     roles: 'auditor, admin',
@@ -116,6 +127,8 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id/history/:seq/state',
+    operationId: 'getStateAfter',
+    tag: 'Audit',
     summary: 'The workflow as it was right after history row seq, rebuilt by replay',
     roles: 'whoever may read the workflow history',
     response: { status: 200, schema: workflow },
@@ -147,6 +160,8 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/audit/digest',
+    operationId: 'getAuditDigest',
+    tag: 'Audit',
     summary: "Every workflow's head hash, length and access fields, and one digest over them all",
     roles: 'auditor, admin',
     query: digestQuery,
@@ -185,9 +200,28 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'post',
     path: '/v1/audit/digest/verify',
+    operationId: 'verifyAuditDigest',
+    tag: 'Audit',
     summary: 'Whether today’s history extends a saved digest; names the workflows that diverge',
     roles: 'auditor, admin',
     body: digest,
+    examples: {
+      readme: {
+        summary: 'A digest saved earlier',
+        value: {
+          generatedAt: '2026-11-20T09:00:00.000Z',
+          partnerId: null,
+          workflows: [
+            {
+              id: 'wf_01JD2Q8Z4X5Y6W7V8U9T0S1R2Q',
+              length: 12,
+              headHash: '9f2c1b0a4d3e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c',
+            },
+          ],
+          digest: '3c9a0f1e2d4b6a8c0e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c3d5e7f9a1b3c5d',
+        },
+      },
+    },
     response: {
       status: 200,
       schema: z.object({
@@ -220,9 +254,30 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/audit/events',
+    operationId: 'exportHistory',
+    tag: 'Audit',
     summary: 'History across workflows, in append order, as NDJSON or CSV (Accept)',
     roles: "auditor, admin; a partner's manager or global_admin for their own partner",
     query: exportQuery,
+    otherResponses: [
+      {
+        status: 200,
+        description: 'Every history row that matches, streamed as the client reads',
+        types: {
+          'application/x-ndjson': {
+            schema: {
+              type: 'string',
+              description:
+                'One JSON object per line: position, workflowId, machine, partnerId, seq, type, outcome, from, to, actor, requestId, at, payload, reason, bindings (when any), prevHash, hash.',
+            },
+          },
+          'text/csv': {
+            schema: { type: 'string', description: 'RFC 4180, with a header line' },
+            example: `${csvColumns.join(',')}\n`,
+          },
+        },
+      },
+    ],
     errors: [401, 403, 404, 422],
   });
   router.get('/v1/audit/events', async (req, res) => {

@@ -28,6 +28,7 @@ import { findProvider } from '../store/providers.ts';
 import { findWorkflow, lockWorkflowAfterAncestors, type WorkflowRow } from '../store/workflows.ts';
 import { consentForm, messagePage } from './consent-page.ts';
 import { idempotentCreate, sendStored } from './idempotent-create.ts';
+import { apiSchema } from './api-schema.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { revealSealed, seal } from './sealed-secret.ts';
 import { parseWith } from './validate.ts';
@@ -39,25 +40,59 @@ const dayMs = 24 * 60 * 60 * 1000;
 const createRequest = z.strictObject({
   expiresInDays: z.number().int().min(1).max(60).default(14),
 });
-const consentRequestCreated = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  url: z.string().describe('one-time link for the customer; shown once'),
-  expiresAt: z.string(),
-});
-const consentRequestView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  status: z.enum(['open', 'used', 'expired', 'revoked']),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string(),
-  usedAt: z.string().nullable(),
-  answer: z.string().nullable().describe('granted | declined, once used'),
-  revokedAt: z.string().nullable(),
-  revokedBy: z.string().nullable(),
-  revocationReason: z.string().nullable(),
-});
+const consentRequestCreated = apiSchema(
+  'ConsentRequestCreated',
+  z.object({
+    id: z.string(),
+    workflowId: z.string(),
+    url: z.string().describe('one-time link for the customer; shown once'),
+    expiresAt: z.string(),
+  }),
+);
+const consentRequestView = apiSchema(
+  'ConsentRequest',
+  z.object({
+    id: z.string(),
+    workflowId: z.string(),
+    status: z.enum(['open', 'used', 'expired', 'revoked']),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    usedAt: z.string().nullable(),
+    answer: z.string().nullable().describe('granted | declined, once used'),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+  }),
+);
+const consent = apiSchema(
+  'Consent',
+  z.object({
+    id: z.string(),
+    partnerId: z.string(),
+    customerId: z.string(),
+    providerId: z.string().nullable(),
+    workflowId: z.string(),
+    scope: z.array(z.string()),
+    decision: z
+      .enum(['granted', 'declined'])
+      .describe('a revoked consent keeps `granted`, with `revokedAt`'),
+    statementVersion: z.string().nullable(),
+    statementHash: z.string().nullable().describe('SHA-256 of the statement the customer saw'),
+    grantedBy: z.object({ name: z.string(), email: z.string().nullable() }).nullable(),
+    method: z.string().nullable(),
+    evidenceRef: z.string().nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    recordedBy: z.string(),
+    reason: z.string().nullable(),
+    decidedAt: z.string(),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+  }),
+);
+const html = { 'text/html': { schema: { type: 'string' } } };
 const revokeRequest = z.strictObject({
   reason: z.string().trim().min(1).max(500).default('revoked by the partner'),
 });
@@ -87,9 +122,19 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
   catalog.add({
     method: 'post',
     path: '/v1/workflows/:id/consent-requests',
+    operationId: 'createConsentRequest',
+    tag: 'Consent',
     summary: 'A one-time consent link for the customer of a relationship awaiting consent',
     roles: 'manager, global_admin of the partner',
     body: createRequest,
+    examples: {
+      readme: {
+        summary: 'A link valid for two weeks',
+        value: {
+          expiresInDays: 14,
+        },
+      },
+    },
     response: { status: 201, schema: consentRequestCreated },
     errors: [401, 403, 404, 409, 422],
     idempotent: true,
@@ -146,6 +191,8 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id/consent-requests',
+    operationId: 'listConsentRequests',
+    tag: 'Consent',
     summary: "A relationship's consent links, with their status (the tokens are never shown again)",
     roles: 'admin, auditor; manager and global_admin of the partner',
     response: { status: 200, schema: z.object({ items: z.array(consentRequestView) }) },
@@ -163,10 +210,20 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
   catalog.add({
     method: 'delete',
     path: '/v1/workflows/:id/consent-requests/:requestId',
+    operationId: 'revokeConsentRequest',
+    tag: 'Consent',
     summary:
       'Revokes a consent link that was not used; revoking one already closed changes nothing',
     roles: 'manager, global_admin of the partner',
     body: revokeRequest,
+    examples: {
+      readme: {
+        summary: 'Sent to the wrong person',
+        value: {
+          reason: 'sent to the wrong person',
+        },
+      },
+    },
     response: { status: 200, schema: consentRequestView },
     errors: [401, 403, 404, 409, 422],
   });
@@ -202,9 +259,12 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
   catalog.add({
     method: 'get',
     path: '/v1/consents',
+    operationId: 'listConsents',
+    tag: 'Consent',
     summary: 'Consent decisions with their evidence',
     roles: "auditor, admin; a partner's manager or global_admin for their own partner",
     query: consentsQuery,
+    response: { status: 200, schema: z.object({ items: z.array(consent) }) },
     errors: [401, 403, 422],
   });
   router.get('/v1/consents', async (req, res) => {
@@ -237,6 +297,22 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     next();
   });
 
+  catalog.add({
+    method: 'get',
+    path: '/consent/:token',
+    operationId: 'getConsentPage',
+    tag: 'Consent',
+    summary: "The customer's consent page: who asks, for what, and the statement to consent to",
+    roles: 'the customer, through the link; the token is the credential',
+    public: true,
+    otherResponses: [
+      { status: 200, description: 'The statement, with a form to consent or decline', types: html },
+      { status: 400, description: 'The address could not be read', types: html },
+      { status: 404, description: 'No such link', types: html },
+      { status: 409, description: 'Revoked, or no answer is needed any more', types: html },
+      { status: 410, description: 'Used or expired', types: html },
+    ],
+  });
   page.get('/consent/:token', async (req, res) => {
     const request = await findConsentRequest(db, sha256Hex(req.params.token));
     const now = engine.now();
@@ -267,6 +343,25 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     sendPage(res, 200, consentForm(facts, `/consent/${req.params.token}`));
   });
 
+  catalog.add({
+    method: 'post',
+    path: '/consent/:token',
+    operationId: 'answerConsentPage',
+    tag: 'Consent',
+    summary: "The customer's answer, from the page's form",
+    roles: 'the customer, through the link; the token is the credential',
+    public: true,
+    form: answerForm,
+    otherResponses: [
+      { status: 200, description: 'The answer is recorded', types: html },
+      { status: 400, description: 'The form could not be read', types: html },
+      { status: 404, description: 'No such link', types: html },
+      { status: 409, description: 'Revoked, or no answer is needed any more', types: html },
+      { status: 410, description: 'Used or expired', types: html },
+      { status: 422, description: 'A consent without a name or a valid email', types: html },
+    ],
+    errors: [413],
+  });
   page.post('/consent/:token', async (req, res) => {
     const parsed = answerForm.safeParse(req.body);
     if (!parsed.success)
@@ -379,7 +474,10 @@ function awaitsConsent(row: WorkflowRow): boolean {
   );
 }
 
-function toConsentRequestView(link: ConsentRequestRow, now: Date) {
+function toConsentRequestView(
+  link: ConsentRequestRow,
+  now: Date,
+): z.infer<typeof consentRequestView> {
   return {
     id: link.id,
     workflowId: link.workflow_id,
@@ -426,7 +524,7 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).type('html').send(html);
 }
 
-function toConsent(row: ConsentRow) {
+function toConsent(row: ConsentRow): z.infer<typeof consent> {
   return {
     id: row.id,
     partnerId: row.partner_id,

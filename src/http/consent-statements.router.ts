@@ -4,13 +4,17 @@ import { consentStatements } from '../../machines/reseller-relationship/consent-
 import { principalOf } from '../auth/authenticate.ts';
 import { sha256Hex } from '../engine/hash.ts';
 import { NotFound } from '../errors.ts';
+import { apiSchema } from './api-schema.ts';
 import type { ApiCatalog } from './openapi.ts';
 
-const statement = z.object({
-  version: z.string(),
-  text: z.string(),
-  hash: z.string().describe('sha256 of the text'),
-});
+const statement = apiSchema(
+  'ConsentStatement',
+  z.object({
+    version: z.string(),
+    text: z.string(),
+    hash: z.string().describe('sha256 of the text'),
+  }),
+);
 
 /** The consent statements the server ships, with the hash that evidence refers to. */
 export function createConsentStatementRouter({ catalog }: { catalog: ApiCatalog }): Router {
@@ -18,6 +22,8 @@ export function createConsentStatementRouter({ catalog }: { catalog: ApiCatalog 
   catalog.add({
     method: 'get',
     path: '/v1/consent-statements/:version',
+    operationId: 'getConsentStatement',
+    tag: 'Consent',
     summary: 'The text of a consent statement and its hash',
     roles: 'any authenticated principal',
     response: { status: 200, schema: statement },

@@ -54,9 +54,40 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'post',
     path: '/v1/partners',
+    operationId: 'createPartner',
+    tag: 'Partners and transitions',
     summary: 'Registers a direct-bill partner that will transition',
     roles: 'admin',
     body: createPartner,
+    examples: {
+      readme: {
+        summary: 'A partner with its enrollment profile',
+        value: {
+          name: 'Contoso IT',
+          mpnId: '4512345',
+          plaId: 'PLA-77',
+          plaRegion: 'DE',
+          cspRegion: 'DE',
+          tenantId: '6f1f7a7e-0a55-4c36-8a8b-6d4a1c0f3e21',
+          profile: {
+            maicppMember: true,
+            plaVerified: true,
+            mfaEnforced: true,
+            securityContact: {
+              name: 'Sam Secure',
+              email: 'sam@contoso-it.com',
+            },
+            businessEmail: 'ops.team@contoso-it.com',
+            enrollingUser: {
+              name: 'Gail',
+              email: 'gail@contoso-it.com',
+              globalAdmin: true,
+              authorityToSign: true,
+            },
+          },
+        },
+      },
+    },
     response: { status: 201, schema: partner },
     errors: [400, 401, 403, 409, 422],
     idempotent: true,
@@ -93,6 +124,8 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'get',
     path: '/v1/partners',
+    operationId: 'listPartners',
+    tag: 'Partners and transitions',
     summary: 'Lists the partners the caller may see',
     roles: 'admin, auditor; manager and global_admin see their own',
     response: { status: 200, schema: z.object({ items: z.array(partner) }) },
@@ -105,6 +138,8 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'get',
     path: '/v1/partners/:id',
+    operationId: 'getPartner',
+    tag: 'Partners and transitions',
     summary: 'One partner',
     roles: 'admin, auditor; manager and global_admin of that partner',
     response: { status: 200, schema: partner },
@@ -119,9 +154,19 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'patch',
     path: '/v1/partners/:id',
+    operationId: 'updatePartner',
+    tag: 'Partners and transitions',
     summary: "Corrects a partner's fields",
     roles: 'admin',
     body: updatePartnerSchema,
+    examples: {
+      readme: {
+        summary: 'A corrected name',
+        value: {
+          name: 'Contoso IT GmbH',
+        },
+      },
+    },
     response: { status: 200, schema: partner },
     errors: [400, 401, 403, 404, 422],
   });
@@ -153,9 +198,56 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'post',
     path: '/v1/partners/:id/customers',
+    operationId: 'importCustomers',
+    tag: 'Partners and transitions',
     summary: 'Imports one customer or many, with their subscriptions, all or nothing',
     roles: 'manager, global_admin of that partner',
     body: customerImport,
+    examples: {
+      readme: {
+        summary: 'Two customers, all or nothing',
+        value: [
+          {
+            name: 'Fabrikam',
+            tenantId: '1b0c7a52-3f7e-4c1d-9e55-2a9e2c0d7a10',
+            acquiredAs: 'direct_bill',
+            mcaAcceptance: 'partner_attestation',
+            billTo: {
+              companyName: 'Fabrikam GmbH',
+              email: 'billing@fabrikam.example',
+              country: 'DE',
+            },
+            subscriptions: [
+              {
+                id: 'fab-e3',
+                offer: 'Microsoft 365 E3',
+                kind: 'nce_license',
+                quantity: 25,
+              },
+              {
+                id: 'fab-phone',
+                offer: 'Teams Phone',
+                kind: 'nce_license',
+                quantity: 25,
+                baseSubscriptionId: 'fab-e3',
+              },
+            ],
+          },
+          {
+            name: 'Tailspin',
+            tenantId: '7d2f1e90-5a4b-4c3d-8e2f-1a0b9c8d7e6f',
+            acquiredAs: 'direct_bill',
+            mcaAcceptance: 'admin_center',
+            billTo: {
+              companyName: 'Tailspin AG',
+              email: 'ap@tailspin.example',
+              country: 'DE',
+            },
+            subscriptions: [],
+          },
+        ],
+      },
+    },
     response: { status: 201, schema: z.object({ items: z.array(customer) }) },
     errors: [400, 401, 403, 404, 409, 422],
     idempotent: true,
@@ -209,6 +301,8 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
   catalog.add({
     method: 'get',
     path: '/v1/partners/:id/customers',
+    operationId: 'listCustomers',
+    tag: 'Partners and transitions',
     summary: "Lists a partner's customers in import order",
     roles: 'admin, auditor; manager and global_admin of that partner',
     query: customerPageQuery,

@@ -52,9 +52,21 @@ export function createPrincipalRouter({
   catalog.add({
     method: 'post',
     path: '/v1/principals',
+    operationId: 'createPrincipal',
+    tag: 'Administration',
     summary: 'Creates a principal and shows its token once',
     roles: 'admin',
     body: createPrincipal,
+    examples: {
+      readme: {
+        summary: "A partner's onboarding manager",
+        value: {
+          name: 'Mia',
+          role: 'manager',
+          partnerId: 'ptn_01JD2Q8Z4X5Y6W7V8U9T0S1R2Q',
+        },
+      },
+    },
     response: { status: 201, schema: principalCreated },
     errors: [400, 401, 403, 409, 422],
     idempotent: true,
@@ -92,6 +104,8 @@ export function createPrincipalRouter({
   catalog.add({
     method: 'get',
     path: '/v1/principals',
+    operationId: 'listPrincipals',
+    tag: 'Administration',
     summary: 'Lists principals, oldest first; tokens and their hashes are never shown',
     roles: 'admin',
     query: listQuery,
@@ -129,10 +143,20 @@ export function createPrincipalRouter({
   catalog.add({
     method: 'post',
     path: '/v1/principals/:id/revoke',
+    operationId: 'revokePrincipal',
+    tag: 'Administration',
     summary:
       'Revokes a principal: its tokens answer 401 at once, in every instance; revoking again changes nothing',
     roles: 'admin',
     body: revokeBody,
+    examples: {
+      readme: {
+        summary: 'A lost laptop',
+        value: {
+          reason: 'laptop lost',
+        },
+      },
+    },
     response: { status: 200, schema: principalView },
     errors: [401, 403, 404, 409, 422],
   });
@@ -176,10 +200,20 @@ export function createPrincipalRouter({
   catalog.add({
     method: 'post',
     path: '/v1/principals/:id/rotate',
+    operationId: 'rotatePrincipal',
+    tag: 'Administration',
     summary:
       'Gives a principal a new token, shown once; the tokens it replaces work until the overlap ends',
     roles: 'admin',
     body: rotatePrincipal,
+    examples: {
+      readme: {
+        summary: 'One hour for the old token',
+        value: {
+          overlapSeconds: 3600,
+        },
+      },
+    },
     response: { status: 201, schema: principalRotated },
     errors: [401, 403, 404, 409, 422],
     idempotent: true,

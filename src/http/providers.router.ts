@@ -30,9 +30,21 @@ export function createProviderRouter({
   catalog.add({
     method: 'post',
     path: '/v1/providers',
+    operationId: 'createProvider',
+    tag: 'Providers',
     summary: 'Registers an indirect provider',
     roles: 'admin',
     body: createProvider,
+    examples: {
+      readme: {
+        summary: 'A distributor in Germany',
+        value: {
+          name: 'Northwind Distribution',
+          mpnId: '5123456',
+          region: 'DE',
+        },
+      },
+    },
     response: { status: 201, schema: provider },
     errors: [400, 401, 403, 409, 422],
     idempotent: true,
@@ -64,6 +76,8 @@ export function createProviderRouter({
   catalog.add({
     method: 'get',
     path: '/v1/providers',
+    operationId: 'listProviders',
+    tag: 'Providers',
     summary: 'Lists indirect providers',
     roles: 'any authenticated principal',
     response: { status: 200, schema: z.object({ items: z.array(provider) }) },
@@ -77,6 +91,8 @@ export function createProviderRouter({
   catalog.add({
     method: 'get',
     path: '/v1/providers/:id',
+    operationId: 'getProvider',
+    tag: 'Providers',
     summary: 'One indirect provider',
     roles: 'any authenticated principal',
     response: { status: 200, schema: provider },

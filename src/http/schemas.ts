@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiSchema } from './api-schema.ts';
 import { enrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
 
 /** ISO 3166-1 alpha-2, stored upper-case. */
@@ -33,23 +34,29 @@ const principalFields = {
   expiresAt: z.string().nullable(),
 };
 
-export const principalCreated = z.object({
-  ...principalFields,
-  token: z.string().describe('shown once; only its hash is stored'),
-});
+export const principalCreated = apiSchema(
+  'PrincipalCreated',
+  z.object({
+    ...principalFields,
+    token: z.string().describe('shown once; only its hash is stored'),
+  }),
+);
 
-export const principalView = z.object({
-  ...principalFields,
-  status: z.enum(['active', 'revoked', 'expired']),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-  revokedBy: z.string().nullable(),
-  revocationReason: z.string().nullable(),
-  overlapEndsAt: z
-    .string()
-    .nullable()
-    .describe('while a rotation overlaps: when the tokens it replaced stop working'),
-});
+export const principalView = apiSchema(
+  'Principal',
+  z.object({
+    ...principalFields,
+    status: z.enum(['active', 'revoked', 'expired']),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+    revokedBy: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+    overlapEndsAt: z
+      .string()
+      .nullable()
+      .describe('while a rotation overlaps: when the tokens it replaced stop working'),
+  }),
+);
 
 /** A day by default: a deployment has time to roll the new token out; 30 days at most. */
 export const rotatePrincipal = z.strictObject({
@@ -61,25 +68,31 @@ export const rotatePrincipal = z.strictObject({
     .default(24 * 3600),
 });
 
-export const principalRotated = principalCreated.extend({
-  overlapEndsAt: z
-    .string()
-    .nullable()
-    .describe('when the tokens the new one replaces stop working; null when they already did'),
-});
+export const principalRotated = apiSchema(
+  'PrincipalRotated',
+  principalCreated.extend({
+    overlapEndsAt: z
+      .string()
+      .nullable()
+      .describe('when the tokens the new one replaces stop working; null when they already did'),
+  }),
+);
 
 export const revokePrincipal = z.strictObject({
   reason: z.string().trim().min(1).max(500).optional(),
 });
 
 export const createProvider = z.strictObject({ name, mpnId, region });
-export const provider = z.object({
-  id: z.string(),
-  name: z.string(),
-  mpnId: z.string(),
-  region: z.string(),
-  createdAt: z.string(),
-});
+export const provider = apiSchema(
+  'Provider',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    mpnId: z.string(),
+    region: z.string(),
+    createdAt: z.string(),
+  }),
+);
 
 export const createPartner = z.strictObject({
   name,
@@ -91,33 +104,40 @@ export const createPartner = z.strictObject({
   profile: enrollmentProfile.optional(),
 });
 export const updatePartner = createPartner.partial();
-export const partner = z.object({
-  id: z.string(),
-  name: z.string(),
-  mpnId: z.string(),
-  plaId: z.string(),
-  plaRegion: z.string(),
-  cspRegion: z.string(),
-  tenantId: z.string(),
-  profile: enrollmentProfile,
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const partner = apiSchema(
+  'Partner',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    mpnId: z.string(),
+    plaId: z.string(),
+    plaRegion: z.string(),
+    cspRegion: z.string(),
+    tenantId: z.string(),
+    profile: enrollmentProfile,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 
-const subscription = z.strictObject({
-  id: z.string().trim().min(1).max(100),
-  offer: z.string().trim().min(1).max(200),
-  kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
-  quantity: z.number().int().min(0),
-  baseSubscriptionId: z.string().min(1).max(100).optional(),
-});
+apiSchema('EnrollmentProfile', enrollmentProfile);
 
-export const customerInput = z.strictObject({
+const subscription = apiSchema(
+  'Subscription',
+  z.strictObject({
+    id: z.string().trim().min(1).max(100),
+    offer: z.string().trim().min(1).max(200),
+    kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
+    quantity: z.number().int().min(0),
+    baseSubscriptionId: z.string().min(1).max(100).optional(),
+  }),
+);
+
+const customerFields = {
   name,
   tenantId: z.uuid(),
   acquiredAs: z.enum(['direct_bill', 'indirect_reseller']),
   mcaAcceptance: z.enum(['none', 'partner_attestation', 'admin_center']),
-  providerNeedsAdmin: z.boolean().optional(),
   billTo: z.strictObject({
     companyName: z.string().trim().min(1).max(200),
     email: z.email(),
@@ -125,16 +145,26 @@ export const customerInput = z.strictObject({
     address: z.string().max(500).optional(),
   }),
   subscriptions: z.array(subscription).max(1000).default([]),
-});
+};
+
+export const customerInput = apiSchema(
+  'CustomerInput',
+  z.strictObject({ ...customerFields, providerNeedsAdmin: z.boolean().optional() }),
+);
 export type CustomerInput = z.infer<typeof customerInput>;
 export const customerImport = z.union([customerInput, z.array(customerInput).min(1).max(10_000)]);
 
-export const customer = customerInput.extend({
-  id: z.string(),
-  partnerId: z.string(),
-  providerNeedsAdmin: z.boolean(),
-  createdAt: z.string(),
-});
+// Not an `extend` of the input: the two must stay separate components.
+export const customer = apiSchema(
+  'Customer',
+  z.strictObject({
+    ...customerFields,
+    id: z.string(),
+    partnerId: z.string(),
+    providerNeedsAdmin: z.boolean(),
+    createdAt: z.string(),
+  }),
+);
 
 export const createTransition = z.strictObject({
   partnerId: z.string().min(1),
@@ -142,25 +172,37 @@ export const createTransition = z.strictObject({
   migrationDeadline: z.iso.date().optional(),
 });
 
-export const workflow = z.object({
-  id: z.string(),
-  machine: z.string(),
-  machineVersion: z.number().int(),
-  parentId: z.string().nullable(),
-  partnerId: z.string(),
-  customerId: z.string().optional(),
-  providerId: z.string().optional(),
-  state: z.string().describe('deepest contract state, dotted'),
-  stateValue: z.unknown(),
-  status: z.enum(['active', 'done', 'cancelled']),
-  context: z.unknown(),
-  output: z.unknown().optional(),
-  nextEvents: z.array(z.object({ type: z.string(), roles: z.array(z.string()) })),
-  flags: z.array(z.string()),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const nextEvent = apiSchema(
+  'NextEvent',
+  z.object({ type: z.string(), roles: z.array(z.string()).describe('who may send it now') }),
+);
+const fieldError = apiSchema(
+  'FieldError',
+  z.object({ path: z.string().describe('dotted; empty for the whole body'), message: z.string() }),
+);
+
+export const workflow = apiSchema(
+  'Workflow',
+  z.object({
+    id: z.string(),
+    machine: z.string(),
+    machineVersion: z.number().int(),
+    parentId: z.string().nullable(),
+    partnerId: z.string(),
+    customerId: z.string().optional(),
+    providerId: z.string().optional(),
+    state: z.string().describe('deepest contract state, dotted'),
+    stateValue: z.unknown(),
+    status: z.enum(['active', 'done', 'cancelled']),
+    context: z.unknown(),
+    output: z.unknown().optional(),
+    nextEvents: z.array(nextEvent),
+    flags: z.array(z.string()),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 
 export const workflowQuery = z.strictObject({
   machine: z.string().optional(),
@@ -177,44 +219,70 @@ export const historyQuery = z.strictObject({
   cursor: z.string().optional(),
 });
 
-export const eventBody = z.looseObject({ type: z.string() });
+export const historyEntry = apiSchema(
+  'HistoryEntry',
+  z.object({
+    seq: z.number().int(),
+    type: z.string(),
+    payload: z.record(z.string(), z.unknown()),
+    actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+    requestId: z.string().nullable(),
+    from: z.string().nullable(),
+    to: z.string(),
+    outcome: z.enum(['applied', 'rejected']),
+    reason: z.record(z.string(), z.unknown()).optional(),
+    at: z.string(),
+    bindings: z
+      .object({
+        subject: z
+          .object({
+            partnerId: z.string(),
+            parentId: z.string().nullable(),
+            customerId: z.string().nullable(),
+            providerId: z.string().nullable(),
+          })
+          .optional(),
+        consent: z.object({ id: z.string(), sha256: z.string() }).optional(),
+      })
+      .optional()
+      .describe('records outside the history this row vouches for; covered by its hash'),
+    hash: z.string(),
+    prevHash: z.string(),
+  }),
+);
 
-export const historyEntry = z.object({
-  seq: z.number().int(),
-  type: z.string(),
-  payload: z.record(z.string(), z.unknown()),
-  actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-  requestId: z.string().nullable(),
-  from: z.string().nullable(),
-  to: z.string(),
-  outcome: z.enum(['applied', 'rejected']),
-  reason: z.record(z.string(), z.unknown()).optional(),
-  at: z.string(),
-  bindings: z
-    .object({
-      subject: z
-        .object({
-          partnerId: z.string(),
-          parentId: z.string().nullable(),
-          customerId: z.string().nullable(),
-          providerId: z.string().nullable(),
-        })
-        .optional(),
-      consent: z.object({ id: z.string(), sha256: z.string() }).optional(),
+export const problem = apiSchema(
+  'Problem',
+  z
+    .looseObject({
+      type: z.string().describe('a URI naming the problem, ending in its code'),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string().describe('what went wrong, in words for a person'),
+      code: z.string().describe('what went wrong, for a program: see each status'),
+      errors: z
+        .array(fieldError)
+        .optional()
+        .describe('`validation_failed`: every field refused, and why'),
+      reasons: z
+        .array(z.string())
+        .optional()
+        .describe('a domain rule refused it: the code of every unmet rule'),
+      nextEvents: z
+        .array(nextEvent)
+        .optional()
+        .describe('`event_not_allowed`: what the workflow takes now, and from whom'),
+      currentVersion: z
+        .number()
+        .int()
+        .optional()
+        .describe('`version_conflict`: the version to send in `If-Match` after a fresh read'),
+      workflowId: z.string().optional().describe('`transition_exists`: the open transition'),
     })
-    .optional()
-    .describe('records outside the history this row vouches for; covered by its hash'),
-  hash: z.string(),
-  prevHash: z.string(),
-});
-
-export const problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string(),
-});
+    .describe(
+      'An RFC 9457 problem. Other fields a rule names (such as the ids it refused) may be present.',
+    ),
+);
 
 export function page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -6,6 +6,7 @@ import { Conflict, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { listTimers, retryTimer, timerPosition, type TimerRow } from '../store/timers.ts';
 import { decodeCursor, encodeCursor, limitParam } from './cursor.ts';
+import { apiSchema } from './api-schema.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { page } from './schemas.ts';
 import { parseWith } from './validate.ts';
@@ -24,19 +25,22 @@ const cursorShape = z.object({
   id: z.string(),
 });
 
-const timerView = z.object({
-  id: z.string(),
-  workflowId: z.string(),
-  key: z.string(),
-  eventType: z.string(),
-  status: z.enum(['pending', 'failed']),
-  dueAt: z.string(),
-  attempts: z.number().int().describe('failed attempts to fire it'),
-  lastError: z.string().nullable().describe('why the last attempt failed'),
-  nextAttemptAt: z.string().nullable().describe('when a failed timer is tried again'),
-  failedAt: z.string().nullable().describe('when it was given up'),
-  createdAt: z.string(),
-});
+const timerView = apiSchema(
+  'Timer',
+  z.object({
+    id: z.string(),
+    workflowId: z.string(),
+    key: z.string(),
+    eventType: z.string(),
+    status: z.enum(['pending', 'failed']),
+    dueAt: z.string(),
+    attempts: z.number().int().describe('failed attempts to fire it'),
+    lastError: z.string().nullable().describe('why the last attempt failed'),
+    nextAttemptAt: z.string().nullable().describe('when a failed timer is tried again'),
+    failedAt: z.string().nullable().describe('when it was given up'),
+    createdAt: z.string(),
+  }),
+);
 
 function toTimerView(row: TimerRow): z.infer<typeof timerView> {
   return {
@@ -69,6 +73,8 @@ export function createTimerRouter({
   catalog.add({
     method: 'get',
     path: '/v1/timers',
+    operationId: 'listTimers',
+    tag: 'Administration',
     summary:
       'Lists timers of every workflow: pending ones in the order they will be tried, failed ones in the order they were given up',
     roles: 'admin, auditor',
@@ -98,6 +104,8 @@ export function createTimerRouter({
   catalog.add({
     method: 'post',
     path: '/v1/timers/:id/retry',
+    operationId: 'retryTimer',
+    tag: 'Administration',
     summary:
       'Puts a failed timer back in line: due now, its attempts counted afresh; 409 when it has not failed',
     roles: 'admin',

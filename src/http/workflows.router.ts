@@ -19,9 +19,9 @@ import { withholdsBillTo, withoutBillTo } from '../engine/redaction.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { idempotentCreate, sendStored } from './idempotent-create.ts';
 import type { ApiCatalog } from './openapi.ts';
+import { eventRequestBody } from './event-schemas.ts';
 import {
   createTransition,
-  eventBody,
   historyEntry,
   historyQuery,
   page,
@@ -48,10 +48,18 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   catalog.add({
     method: 'post',
     path: '/v1/transitions',
+    operationId: 'startTransition',
+    tag: 'Partners and transitions',
     summary: "Starts a partner's transition from direct bill to indirect reseller",
     roles: 'manager, global_admin of that partner',
     body: createTransition,
-    response: { status: 201, schema: workflow },
+    examples: {
+      existingTenant: {
+        summary: 'Keep the existing tenant',
+        value: { partnerId: 'ptn_01JD2Q8Z4X5Y6W7V8U9T0S1R2Q', tenantStrategy: 'existing_tenant' },
+      },
+    },
+    response: { status: 201, schema: workflow, headers: ['Location', 'ETag'] },
     errors: [400, 401, 403, 404, 409, 422],
     idempotent: true,
   });
@@ -104,6 +112,8 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows',
+    operationId: 'listWorkflows',
+    tag: 'Workflows and events',
     summary: 'Lists workflows the caller may see, filters ANDed, oldest first',
     roles: 'any, scoped',
     query: workflowQuery,
@@ -134,9 +144,11 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id',
+    operationId: 'getWorkflow',
+    tag: 'Workflows and events',
     summary: 'One workflow, with its version as ETag',
     roles: 'any, scoped',
-    response: { status: 200, schema: workflow },
+    response: { status: 200, schema: workflow, headers: ['ETag'] },
     errors: [401, 404],
   });
   router.get('/v1/workflows/:id', async (req, res) => {
@@ -148,11 +160,18 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   catalog.add({
     method: 'post',
     path: '/v1/workflows/:id/events',
-    summary: 'Applies one event; optional If-Match and Idempotency-Key headers',
+    operationId: 'sendEvent',
+    tag: 'Workflows and events',
+    summary: 'Applies one event to a workflow',
     roles: 'by event (see /v1/machines)',
-    body: eventBody,
-    response: { status: 200, schema: workflow },
+    description:
+      'The body is one of the events of the workflow’s machine; `GET /v1/machines/{name}` lists them with the states that take them. A refusal is recorded in the history too.',
+    body: eventRequestBody(),
+    examples: eventExamples,
+    response: { status: 200, schema: workflow, headers: ['ETag'] },
     errors: [400, 401, 403, 404, 409, 412, 422],
+    ifMatch: true,
+    idempotent: true,
   });
   router.post('/v1/workflows/:id/events', async (req, res) => {
     const principal = principalOf(req);
@@ -186,6 +205,8 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
   catalog.add({
     method: 'get',
     path: '/v1/workflows/:id/history',
+    operationId: 'listHistory',
+    tag: 'Workflows and events',
     summary: 'The history of a workflow, applied and rejected events, oldest first',
     roles: 'any, scoped',
     query: historyQuery,
@@ -211,6 +232,48 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
 
   return router;
 }
+
+/** Events from the README's walkthrough. */
+const eventExamples = {
+  confirmProfile: {
+    summary: 'Transition: confirm the profile',
+    value: { type: 'CONFIRM_PROFILE' },
+  },
+  restrictionRequested: {
+    summary: 'Transition: support was asked to restrict direct bill',
+    value: { type: 'RESTRICTION_REQUESTED', supportTicketId: 'SR-1001' },
+  },
+  partnershipRequested: {
+    summary: 'Transition: ask a provider for a partnership',
+    value: { type: 'PARTNERSHIP_REQUESTED', providerId: 'prv_01JD2Q8Z4X5Y6W7V8U9T0S1R2Q' },
+  },
+  acceptAgreement: {
+    summary: 'Enrollment: accept the Microsoft Partner Agreement',
+    value: { type: 'ACCEPT_AGREEMENT', agreementVersion: 'MPA-2026' },
+  },
+  consentGranted: {
+    summary: 'Reseller relationship: consent recorded from a signed form',
+    value: {
+      type: 'CONSENT_GRANTED',
+      grantedBy: { name: 'Carla Jung', email: 'carla@fabrikam.example' },
+      method: 'signed_form',
+      statementVersion: 'rre-consent-v1',
+      evidenceRef: 'DMS-4411',
+    },
+  },
+  acceptanceRecorded: {
+    summary: 'MCA: the provider records the customer’s acceptance',
+    value: {
+      type: 'ACCEPTANCE_RECORDED',
+      acceptedBy: { firstName: 'Carla', lastName: 'Jung', email: 'carla@fabrikam.example' },
+      dateAgreed: '2026-11-20',
+    },
+  },
+  detailsConfirmed: {
+    summary: 'Subscription transfer: the provider confirms what moves',
+    value: { type: 'DETAILS_CONFIRMED', subscriptionIds: ['fab-e3', 'fab-e1-nce'] },
+  },
+};
 
 function transitionExists(id?: string): Conflict {
   return new Conflict(

@@ -25,9 +25,24 @@ export function createMetricsRouter({
   catalog.add({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
+    tag: 'Administration',
     summary:
       'Metrics in the Prometheus text format: requests, events, timers, database pool, process. Also served without a token on METRICS_PORT when set',
     roles: 'admin, auditor',
+    otherResponses: [
+      {
+        status: 200,
+        description: 'The metrics',
+        types: {
+          'text/plain': {
+            schema: { type: 'string' },
+            example:
+              'tiershift_events_total{machine="transition",type="CONFIRM_PROFILE",outcome="applied",code=""} 1\n',
+          },
+        },
+      },
+    ],
     errors: [401, 403],
   });
   router.get('/metrics', callerScoped, authenticate(db, now), async (req, res) => {
