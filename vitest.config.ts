@@ -6,6 +6,8 @@ export default defineConfig({
     // Minutes-long reliability tests run with `npm run test:chaos`.
     exclude: ['test/chaos/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
+    // Every answer a test receives is checked against the OpenAPI document.
+    setupFiles: ['test/contract-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

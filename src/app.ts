@@ -34,6 +34,8 @@ export interface AppDeps {
   lifecycle?: Lifecycle;
   /** Where requests are counted and `/metrics` reads from; the engine should report to it too. */
   metrics?: Metrics;
+  /** Collects the operations for the OpenAPI document; pass one to read it without serving. */
+  catalog?: ApiCatalog;
   config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'> &
     Partial<Pick<Config, 'RATE_LIMIT_PER_IP_PER_MIN' | 'TRUST_PROXY'>>;
 }
@@ -66,9 +68,9 @@ export function createApp({
   config,
   lifecycle = new Lifecycle(),
   metrics = createMetrics({ db, now: () => engine.now() }),
+  catalog = new ApiCatalog(),
 }: AppDeps): Express {
   const app = express();
-  const catalog = new ApiCatalog();
   const now = () => engine.now();
   app.disable('x-powered-by');
   app.set('etag', false);

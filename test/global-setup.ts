@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import knexFactory from 'knex';
 import type { TestProject } from 'vitest/node';
+import { describeApi } from '../src/http/api-document.ts';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string | null;
+    /** The OpenAPI document, as the code under test builds it: every answer is held to it. */
+    apiDocument: Record<string, unknown>;
   }
 }
 
@@ -17,6 +20,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Some tests run the compiled server as operators do; build it once if it is not current.
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  project.provide('apiDocument', await describeApi());
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     project.provide('databaseUrl', null);

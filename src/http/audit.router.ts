@@ -22,6 +22,7 @@ import type { Database } from '../store/database.ts';
 import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 import { apiSchema } from './api-schema.ts';
+import { dbInt, dbIntParam } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflow } from './schemas.ts';
 import { streamResponse } from './stream-response.ts';
@@ -47,7 +48,7 @@ const verdict = apiSchema(
 // The access fields are optional so that digests saved before they were added still verify.
 const digestEntry = z.strictObject({
   id: z.string(),
-  length: z.number().int().min(1),
+  length: dbInt.min(1),
   headHash: z.string().regex(/^[0-9a-f]{64}$/),
   partnerId: z.string().optional(),
   parentId: z.string().nullable().optional(),
@@ -132,12 +133,12 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     summary: 'The workflow as it was right after history row seq, rebuilt by replay',
     roles: 'whoever may read the workflow history',
     response: { status: 200, schema: workflow },
-    errors: [401, 404, 422],
+    errors: [401, 404, 409, 422],
   });
   router.get('/v1/workflows/:id/history/:seq/state', async (req, res) => {
     const principal = principalOf(req);
     const row = await visible(req.params.id, principal);
-    const seq = parseWith(z.coerce.number().int().min(1), req.params.seq);
+    const { seq } = parseWith(z.object({ seq: dbIntParam.min(1) }), req.params);
     const replayed = (await findHistoryRow(db, row.id, seq))
       ? await replayTo(db, row, seq)
       : undefined;

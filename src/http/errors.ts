@@ -72,6 +72,9 @@ function fromBodyParser(error: unknown, limit: number): ProblemError | undefined
   const type = (error as { type?: unknown }).type;
   if (type === 'entity.too.large') return new PayloadTooLarge(limit);
   if (type === 'entity.parse.failed') return new MalformedRequest('The body is not valid JSON.');
+  // The client stopped sending (or the server's request time limit cut it off): nothing was
+  // applied, and whoever is left to read the answer learns why.
+  if (type === 'request.aborted') return new MalformedRequest('The body was cut off.');
   if (
     (typeof type === 'string' && type.startsWith('encoding.')) ||
     type === 'charset.unsupported'

@@ -104,7 +104,7 @@ const problems: Record<number, { name: string; description: string; retry?: bool
   409: {
     name: 'Conflict',
     description:
-      'The state forbids it: `event_not_allowed` (with `nextEvents`), `transition_exists`, `already_exists`, `consent_request_used`, `last_admin`, `principal_revoked`, `principal_expired`, `secret_not_replayable`, `timer_not_failed`.',
+      'The state forbids it: `event_not_allowed` (with `nextEvents`), `transition_exists`, `already_exists`, `consent_request_used`, `last_admin`, `principal_revoked`, `principal_expired`, `secret_not_replayable`, `timer_not_failed`, `machine_version_unsupported` (the workflow was stored by a machine version this server does not run).',
   },
   412: {
     name: 'PreconditionFailed',

@@ -18,6 +18,7 @@ import type { Principal } from '../auth/principal.ts';
 import { withholdsBillTo, withoutBillTo } from '../engine/redaction.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { idempotentCreate, sendStored } from './idempotent-create.ts';
+import { dbBigInt, dbInt } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { eventRequestBody } from './event-schemas.ts';
 import {
@@ -118,12 +119,12 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     roles: 'any, scoped',
     query: workflowQuery,
     response: { status: 200, schema: page(workflow) },
-    errors: [401, 422],
+    errors: [401, 404, 422],
   });
   router.get('/v1/workflows', async (req, res) => {
     const principal = principalOf(req);
     const query = parseWith(workflowQuery, req.query);
-    const after = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
+    const after = decodeCursor(z.object({ seq: dbBigInt.min(0) }), query.cursor);
     const rows = await listWorkflows(db, principal, query, query.limit + 1, after);
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
@@ -149,7 +150,7 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     summary: 'One workflow, with its version as ETag',
     roles: 'any, scoped',
     response: { status: 200, schema: workflow, headers: ['ETag'] },
-    errors: [401, 404],
+    errors: [401, 404, 409],
   });
   router.get('/v1/workflows/:id', async (req, res) => {
     const principal = principalOf(req);
@@ -211,14 +212,14 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     roles: 'any, scoped',
     query: historyQuery,
     response: { status: 200, schema: page(historyEntry) },
-    errors: [401, 404, 422],
+    errors: [401, 404, 409, 422],
   });
   router.get('/v1/workflows/:id/history', async (req, res) => {
     const principal = principalOf(req);
     const row = await visible(req.params.id, principal);
     const withhold = withholdsBillTo(principal, restore(definitionOf(row), row).context);
     const query = parseWith(historyQuery, req.query);
-    const after = decodeCursor(z.object({ seq: z.number().int() }), query.cursor);
+    const after = decodeCursor(z.object({ seq: dbInt.min(0) }), query.cursor);
     const rows = await listHistory(db, row.id, after?.seq ?? 0, query.limit + 1);
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { Router } from 'express';
 import { authenticate, requireRole } from '../auth/authenticate.ts';
+import { NotFound, Unavailable, type ProblemError } from '../errors.ts';
 import type { ApiCatalog } from '../http/openapi.ts';
 import { callerScoped } from '../http/security-headers.ts';
 import type { Database } from '../store/database.ts';
@@ -63,17 +64,21 @@ export async function listenMetrics(
 ): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found\n');
-      return;
-    }
+    // Refusals in the API's own problem+json, so that a client reads them the same way.
+    const refuse = (problem: ProblemError) => {
+      res.statusCode = problem.status;
+      res.setHeader('Content-Type', 'application/problem+json');
+      res.end(JSON.stringify(problem.toProblem()));
+    };
+    if (req.method !== 'GET' || path !== '/metrics') return refuse(new NotFound('route'));
     metrics.render().then(
       ({ contentType, body }) => {
-        res.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-store' }).end(body);
+        res.statusCode = 200;
+        res.setHeader('Content-Type', contentType);
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(body);
       },
-      () => {
-        res.writeHead(503, { 'Content-Type': 'text/plain' }).end('Metrics unavailable\n');
-      },
+      () => refuse(new Unavailable()),
     );
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,3143 @@
+/**
+ * Types of the Tiershift API, generated from its OpenAPI document by openapi-typescript.
+ * Do not edit: run `npm run client` after changing a route or a schema.
+ */
+/* eslint-disable */
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness: the process answers
+         * @description Who: anyone, no token.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness: the database answers and its migrations are applied; 503 while stopping
+         * @description Who: anyone, no token.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document
+         * @description Who: anyone, no token.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document, to read in a browser
+         * @description Who: anyone, no token.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics in the Prometheus text format: requests, events, timers, database pool, process. Also served without a token on METRICS_PORT when set
+         * @description Who: admin, auditor.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/principals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists principals, oldest first; tokens and their hashes are never shown
+         * @description Who: admin.
+         */
+        get: operations["listPrincipals"];
+        put?: never;
+        /**
+         * Creates a principal and shows its token once
+         * @description Who: admin.
+         */
+        post: operations["createPrincipal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/principals/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a principal: its tokens answer 401 at once, in every instance; revoking again changes nothing
+         * @description Who: admin.
+         */
+        post: operations["revokePrincipal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/principals/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives a principal a new token, shown once; the tokens it replaces work until the overlap ends
+         * @description Who: admin.
+         */
+        post: operations["rotatePrincipal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists indirect providers
+         * @description Who: any authenticated principal.
+         */
+        get: operations["listProviders"];
+        put?: never;
+        /**
+         * Registers an indirect provider
+         * @description Who: admin.
+         */
+        post: operations["createProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One indirect provider
+         * @description Who: any authenticated principal.
+         */
+        get: operations["getProvider"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the partners the caller may see
+         * @description Who: admin, auditor; manager and global_admin see their own.
+         */
+        get: operations["listPartners"];
+        put?: never;
+        /**
+         * Registers a direct-bill partner that will transition
+         * @description Who: admin.
+         */
+        post: operations["createPartner"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One partner
+         * @description Who: admin, auditor; manager and global_admin of that partner.
+         */
+        get: operations["getPartner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Corrects a partner's fields
+         * @description Who: admin.
+         */
+        patch: operations["updatePartner"];
+        trace?: never;
+    };
+    "/v1/partners/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists a partner's customers in import order
+         * @description Who: admin, auditor; manager and global_admin of that partner.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        /**
+         * Imports one customer or many, with their subscriptions, all or nothing
+         * @description Who: manager, global_admin of that partner.
+         */
+        post: operations["importCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consent-statements/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The text of a consent statement and its hash
+         * @description Who: any authenticated principal.
+         */
+        get: operations["getConsentStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/history/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checks the workflow's hash chain, its states, its replay, its access fields and consents; lists each problem
+         * @description Who: auditor, admin.
+         */
+        get: operations["verifyHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/history/{seq}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workflow as it was right after history row seq, rebuilt by replay
+         * @description Who: whoever may read the workflow history.
+         */
+        get: operations["getStateAfter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/digest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every workflow's head hash, length and access fields, and one digest over them all
+         * @description Who: auditor, admin.
+         */
+        get: operations["getAuditDigest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/digest/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether today’s history extends a saved digest; names the workflows that diverge
+         * @description Who: auditor, admin.
+         */
+        post: operations["verifyAuditDigest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * History across workflows, in append order, as NDJSON or CSV (Accept)
+         * @description Who: auditor, admin; a partner's manager or global_admin for their own partner.
+         */
+        get: operations["exportHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/consent-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A relationship's consent links, with their status (the tokens are never shown again)
+         * @description Who: admin, auditor; manager and global_admin of the partner.
+         */
+        get: operations["listConsentRequests"];
+        put?: never;
+        /**
+         * A one-time consent link for the customer of a relationship awaiting consent
+         * @description Who: manager, global_admin of the partner.
+         */
+        post: operations["createConsentRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/consent-requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes a consent link that was not used; revoking one already closed changes nothing
+         * @description Who: manager, global_admin of the partner.
+         */
+        delete: operations["revokeConsentRequest"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consent decisions with their evidence
+         * @description Who: auditor, admin; a partner's manager or global_admin for their own partner.
+         */
+        get: operations["listConsents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/consent/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The customer's consent page: who asks, for what, and the statement to consent to
+         * @description Who: the customer, through the link; the token is the credential.
+         */
+        get: operations["getConsentPage"];
+        put?: never;
+        /**
+         * The customer's answer, from the page's form
+         * @description Who: the customer, through the link; the token is the credential.
+         */
+        post: operations["answerConsentPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a partner's transition from direct bill to indirect reseller
+         * @description Who: manager, global_admin of that partner.
+         */
+        post: operations["startTransition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists workflows the caller may see, filters ANDed, oldest first
+         * @description Who: any, scoped.
+         */
+        get: operations["listWorkflows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One workflow, with its version as ETag
+         * @description Who: any, scoped.
+         */
+        get: operations["getWorkflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies one event to a workflow
+         * @description The body is one of the events of the workflow’s machine; `GET /v1/machines/{name}` lists them with the states that take them. A refusal is recorded in the history too.
+         *
+         *     Who: by event (see /v1/machines).
+         */
+        post: operations["sendEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The history of a workflow, applied and rejected events, oldest first
+         * @description Who: any, scoped.
+         */
+        get: operations["listHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every workflow definition: states, events, transitions, roles
+         * @description Who: any authenticated principal.
+         */
+        get: operations["listMachines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/machines/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One workflow definition
+         * @description Who: any authenticated principal.
+         */
+        get: operations["getMachine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/timers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists timers of every workflow: pending ones in the order they will be tried, failed ones in the order they were given up
+         * @description Who: admin, auditor.
+         */
+        get: operations["listTimers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/timers/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Puts a failed timer back in line: due now, its attempts counted afresh; 409 when it has not failed
+         * @description Who: admin.
+         */
+        post: operations["retryTimer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        AnswerConsentPageForm: {
+            /** @enum {string} */
+            decision: "consent" | "decline";
+            /** @default  */
+            name: string;
+            /** @default  */
+            email: string;
+            /** @default  */
+            reason: string;
+        };
+        AuditDigest: {
+            generatedAt: string;
+            partnerId: string | null;
+            workflows: {
+                id: string;
+                length: number;
+                headHash: string;
+                partnerId?: string;
+                parentId?: string | null;
+                customerId?: string | null;
+                providerId?: string | null;
+            }[];
+            /** @description SHA-256 over the entries, as `POST /v1/audit/digest/verify` checks it */
+            digest: string;
+        };
+        Consent: {
+            id: string;
+            partnerId: string;
+            customerId: string;
+            providerId: string | null;
+            workflowId: string;
+            scope: string[];
+            /**
+             * @description a revoked consent keeps `granted`, with `revokedAt`
+             * @enum {string}
+             */
+            decision: "granted" | "declined";
+            statementVersion: string | null;
+            /** @description SHA-256 of the statement the customer saw */
+            statementHash: string | null;
+            grantedBy: {
+                name: string;
+                email: string | null;
+            } | null;
+            method: string | null;
+            evidenceRef: string | null;
+            ip: string | null;
+            userAgent: string | null;
+            recordedBy: string;
+            reason: string | null;
+            decidedAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            revocationReason: string | null;
+        };
+        ConsentRequest: {
+            id: string;
+            workflowId: string;
+            /** @enum {string} */
+            status: "open" | "used" | "expired" | "revoked";
+            createdBy: string;
+            createdAt: string;
+            expiresAt: string;
+            usedAt: string | null;
+            /** @description granted | declined, once used */
+            answer: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            revocationReason: string | null;
+        };
+        ConsentRequestCreated: {
+            id: string;
+            workflowId: string;
+            /** @description one-time link for the customer; shown once */
+            url: string;
+            expiresAt: string;
+        };
+        ConsentStatement: {
+            version: string;
+            text: string;
+            /** @description sha256 of the text */
+            hash: string;
+        };
+        CreateConsentRequestRequest: {
+            /** @default 14 */
+            expiresInDays: number;
+        };
+        CreatePartnerRequest: {
+            name: string;
+            mpnId: string;
+            plaId: string;
+            plaRegion: string;
+            cspRegion: string;
+            /** Format: uuid */
+            tenantId: string;
+            profile?: components["schemas"]["EnrollmentProfile"];
+        };
+        CreatePrincipalRequest: {
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "global_admin" | "provider" | "auditor";
+            partnerId?: string;
+            providerId?: string;
+            /**
+             * Format: date-time
+             * @description in the future; no token of the principal works after it
+             */
+            expiresAt?: string;
+        };
+        CreateProviderRequest: {
+            name: string;
+            mpnId: string;
+            region: string;
+        };
+        Customer: {
+            name: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @enum {string} */
+            acquiredAs: "direct_bill" | "indirect_reseller";
+            /** @enum {string} */
+            mcaAcceptance: "none" | "partner_attestation" | "admin_center";
+            billTo: {
+                companyName: string;
+                /** Format: email */
+                email: string;
+                country: unknown;
+                address?: string;
+            };
+            /** @default [] */
+            subscriptions: components["schemas"]["Subscription"][];
+            id: string;
+            partnerId: string;
+            providerNeedsAdmin: boolean;
+            createdAt: string;
+        };
+        CustomerInput: {
+            name: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** @enum {string} */
+            acquiredAs: "direct_bill" | "indirect_reseller";
+            /** @enum {string} */
+            mcaAcceptance: "none" | "partner_attestation" | "admin_center";
+            billTo: {
+                companyName: string;
+                /** Format: email */
+                email: string;
+                country: string;
+                address?: string;
+            };
+            /** @default [] */
+            subscriptions: components["schemas"]["Subscription"][];
+            providerNeedsAdmin?: boolean;
+        };
+        /** @description A Global admin accepts the Microsoft Partner Agreement. Sent by: global_admin. */
+        EnrollmentAcceptAgreementEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPT_AGREEMENT";
+            agreementVersion: string;
+        };
+        /** @description Microsoft approved the enrollment. Sent by: admin. */
+        EnrollmentApproveEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVE";
+        };
+        /** @description An event a client may send to a enrollment workflow. */
+        EnrollmentEvent: components["schemas"]["EnrollmentUpdateProfileEvent"] | components["schemas"]["EnrollmentSubmitEvent"] | components["schemas"]["EnrollmentApproveEvent"] | components["schemas"]["EnrollmentRejectEvent"] | components["schemas"]["EnrollmentReviseEvent"] | components["schemas"]["EnrollmentAcceptAgreementEvent"] | components["schemas"]["EnrollmentWithdrawEvent"];
+        EnrollmentProfile: {
+            maicppMember: boolean;
+            plaVerified: boolean;
+            mfaEnforced: boolean;
+            securityContact: {
+                name: string;
+                /** Format: email */
+                email: string;
+            } | null;
+            businessEmail: string;
+            enrollingUser: {
+                name: string;
+                /** Format: email */
+                email: string;
+                globalAdmin: boolean;
+                authorityToSign: boolean;
+            };
+        };
+        /** @description Microsoft rejected the enrollment. Sent by: admin. */
+        EnrollmentRejectEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REJECT";
+            reason: string;
+        };
+        /** @description Reopens a rejected enrollment for changes. Sent by: manager, global_admin. */
+        EnrollmentReviseEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REVISE";
+        };
+        /** @description Submits the enrollment; refused with every unmet requirement. Sent by: global_admin. */
+        EnrollmentSubmitEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBMIT";
+        };
+        /** @description Changes any subset of the enrollment profile. Sent by: manager, global_admin. */
+        EnrollmentUpdateProfileEvent: {
+            maicppMember?: boolean;
+            plaVerified?: boolean;
+            mfaEnforced?: boolean;
+            securityContact?: {
+                name: string;
+                /** Format: email */
+                email: string;
+            } | null;
+            businessEmail?: string;
+            enrollingUser?: {
+                name: string;
+                /** Format: email */
+                email: string;
+                globalAdmin: boolean;
+                authorityToSign: boolean;
+            };
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "UPDATE_PROFILE";
+        };
+        /** @description Withdraws the enrollment; the transition is cancelled with it. Sent by: global_admin. */
+        EnrollmentWithdrawEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "WITHDRAW";
+            reason?: string;
+        };
+        FieldError: {
+            /** @description dotted; empty for the whole body */
+            path: string;
+            message: string;
+        };
+        /** @description OpenAPI 3.1 */
+        GetOpenApiDocumentResponse: {
+            openapi: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+        };
+        HistoryEntry: {
+            seq: number;
+            type: string;
+            payload: {
+                [key: string]: unknown;
+            };
+            actor: {
+                id: string;
+                name: string;
+                role: string;
+            };
+            requestId: string | null;
+            from: string | null;
+            to: string;
+            /** @enum {string} */
+            outcome: "applied" | "rejected";
+            reason?: {
+                [key: string]: unknown;
+            };
+            at: string;
+            /** @description records outside the history this row vouches for; covered by its hash */
+            bindings?: {
+                subject?: {
+                    partnerId: string;
+                    parentId: string | null;
+                    customerId: string | null;
+                    providerId: string | null;
+                };
+                consent?: {
+                    id: string;
+                    sha256: string;
+                };
+            };
+            hash: string;
+            prevHash: string;
+        };
+        HistoryVerdict: {
+            valid: boolean;
+            checked: number;
+            firstBrokenSeq?: number;
+            problems: {
+                /** @enum {string} */
+                kind: "hash" | "continuity" | "snapshot" | "row_fields" | "consent";
+                seq?: number;
+                detail: string;
+            }[];
+        };
+        ImportCustomersRequest: components["schemas"]["CustomerInput"] | components["schemas"]["CustomerInput"][];
+        ImportCustomersResponse: {
+            items: components["schemas"]["Customer"][];
+        };
+        ListConsentRequestsResponse: {
+            items: components["schemas"]["ConsentRequest"][];
+        };
+        ListConsentsResponse: {
+            items: components["schemas"]["Consent"][];
+        };
+        ListCustomersResponse: {
+            items: components["schemas"]["Customer"][];
+            nextCursor: string | null;
+        };
+        ListHistoryResponse: {
+            items: components["schemas"]["HistoryEntry"][];
+            nextCursor: string | null;
+        };
+        ListMachinesResponse: {
+            items: components["schemas"]["Machine"][];
+        };
+        ListPartnersResponse: {
+            items: components["schemas"]["Partner"][];
+        };
+        ListPrincipalsResponse: {
+            items: components["schemas"]["Principal"][];
+            nextCursor: string | null;
+        };
+        ListProvidersResponse: {
+            items: components["schemas"]["Provider"][];
+        };
+        ListTimersResponse: {
+            items: components["schemas"]["Timer"][];
+            nextCursor: string | null;
+        };
+        ListWorkflowsResponse: {
+            items: components["schemas"]["Workflow"][];
+            nextCursor: string | null;
+        };
+        Machine: {
+            name: string;
+            version: number;
+            description: string;
+            initial: string | null;
+            states: components["schemas"]["MachineState"][];
+            events: {
+                type: string;
+                roles: ("admin" | "manager" | "global_admin" | "provider" | "auditor" | "customer" | "system")[];
+                description: string;
+                /** @description JSON Schema of the event */
+                schema: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        MachineState: {
+            /** @description dotted path; the root is "" */
+            name: string;
+            description: string | null;
+            final: boolean;
+            /** @description the child state entered first, if any */
+            initial: string | null;
+            transitions: {
+                event: string;
+                targets: string[];
+            }[];
+            states: components["schemas"]["MachineState"][];
+        };
+        /** @description The customer's provider records the acceptance; the partner cannot attest it. Sent by: provider, admin. */
+        McaReacceptanceAcceptanceRecordedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPTANCE_RECORDED";
+            acceptedBy: {
+                firstName: string;
+                lastName: string;
+                /** Format: email */
+                email: string;
+            };
+            /** Format: date */
+            dateAgreed: string;
+        };
+        /** @description The customer was asked to accept the agreement. Sent by: manager, global_admin. */
+        McaReacceptanceAcceptanceRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPTANCE_REQUESTED";
+        };
+        /** @description An event a client may send to a mcaReacceptance workflow. */
+        McaReacceptanceEvent: components["schemas"]["McaReacceptanceAcceptanceRequestedEvent"] | components["schemas"]["McaReacceptanceAcceptanceRecordedEvent"];
+        NextEvent: {
+            type: string;
+            /** @description who may send it now */
+            roles: string[];
+        };
+        Partner: {
+            id: string;
+            name: string;
+            mpnId: string;
+            plaId: string;
+            plaRegion: string;
+            cspRegion: string;
+            tenantId: string;
+            profile: components["schemas"]["EnrollmentProfile"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        Principal: {
+            id: string;
+            name: string;
+            role: string;
+            partnerId: string | null;
+            providerId: string | null;
+            expiresAt: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked" | "expired";
+            createdAt: string;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            revocationReason: string | null;
+            /** @description while a rotation overlaps: when the tokens it replaced stop working */
+            overlapEndsAt: string | null;
+        };
+        PrincipalCreated: {
+            id: string;
+            name: string;
+            role: string;
+            partnerId: string | null;
+            providerId: string | null;
+            expiresAt: string | null;
+            /** @description shown once; only its hash is stored */
+            token: string;
+        };
+        PrincipalRotated: {
+            id: string;
+            name: string;
+            role: string;
+            partnerId: string | null;
+            providerId: string | null;
+            expiresAt: string | null;
+            /** @description shown once; only its hash is stored */
+            token: string;
+            /** @description when the tokens the new one replaces stop working; null when they already did */
+            overlapEndsAt: string | null;
+        };
+        /** @description An RFC 9457 problem. Other fields a rule names (such as the ids it refused) may be present. */
+        Problem: {
+            /** @description a URI naming the problem, ending in its code */
+            type: string;
+            title: string;
+            status: number;
+            /** @description what went wrong, in words for a person */
+            detail: string;
+            /** @description what went wrong, for a program: see each status */
+            code: string;
+            /** @description `validation_failed`: every field refused, and why */
+            errors?: components["schemas"]["FieldError"][];
+            /** @description a domain rule refused it: the code of every unmet rule */
+            reasons?: string[];
+            /** @description `event_not_allowed`: what the workflow takes now, and from whom */
+            nextEvents?: components["schemas"]["NextEvent"][];
+            /** @description `version_conflict`: the version to send in `If-Match` after a fresh read */
+            currentVersion?: number;
+            /** @description `transition_exists`: the open transition */
+            workflowId?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Provider: {
+            id: string;
+            name: string;
+            mpnId: string;
+            region: string;
+            createdAt: string;
+        };
+        Readiness: {
+            ready: boolean;
+            /** @enum {string} */
+            database: "ok" | "unavailable" | "not checked";
+            /**
+             * @description the process is shutting down
+             * @constant
+             */
+            draining?: true;
+        };
+        /** @description Confirms sharing the customer's bill-to information with the provider. Sent by: global_admin. */
+        ResellerRelationshipBillToSharingConfirmedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BILL_TO_SHARING_CONFIRMED";
+        };
+        /** @description The customer declined. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipConsentDeclinedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CONSENT_DECLINED";
+            reason: string;
+        };
+        /** @description The customer consented: who, how, and to which statement version. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipConsentGrantedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CONSENT_GRANTED";
+            grantedBy: {
+                name: string;
+                /** Format: email */
+                email: string;
+            };
+            /** @enum {string} */
+            method: "customer_link" | "signed_form" | "recorded_call" | "email";
+            statementVersion: string;
+            evidenceRef?: string;
+        };
+        /** @description The customer took its consent back before the relationship was established. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipConsentRevokedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CONSENT_REVOKED";
+            reason: string;
+        };
+        /** @description An event a client may send to a resellerRelationship workflow. */
+        ResellerRelationshipEvent: components["schemas"]["ResellerRelationshipUseExtensionEvent"] | components["schemas"]["ResellerRelationshipUseInvitationEvent"] | components["schemas"]["ResellerRelationshipConsentGrantedEvent"] | components["schemas"]["ResellerRelationshipConsentDeclinedEvent"] | components["schemas"]["ResellerRelationshipBillToSharingConfirmedEvent"] | components["schemas"]["ResellerRelationshipConsentRevokedEvent"] | components["schemas"]["ResellerRelationshipRelationshipAcceptedEvent"] | components["schemas"]["ResellerRelationshipInvitationAcceptedEvent"];
+        /** @description The customer accepted the indirect reseller invitation. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipInvitationAcceptedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "INVITATION_ACCEPTED";
+        };
+        /** @description The customer accepted the relationship. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipRelationshipAcceptedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RELATIONSHIP_ACCEPTED";
+        };
+        /** @description Chooses the reseller relationship extension (no admin rights for the provider). Sent by: manager, global_admin. */
+        ResellerRelationshipUseExtensionEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "USE_EXTENSION";
+        };
+        /** @description Chooses the indirect reseller invitation (GDAP can be requested after it). Sent by: manager, global_admin. */
+        ResellerRelationshipUseInvitationEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "USE_INVITATION";
+        };
+        RevokeConsentRequestRequest: {
+            /** @default revoked by the partner */
+            reason: string;
+        };
+        RevokePrincipalRequest: {
+            reason?: string;
+        };
+        RotatePrincipalRequest: {
+            /** @default 86400 */
+            overlapSeconds: number;
+        };
+        StartTransitionRequest: {
+            partnerId: string;
+            /** @enum {string} */
+            tenantStrategy: "existing_tenant" | "new_tenant";
+            /** Format: date */
+            migrationDeadline?: string;
+        };
+        Subscription: {
+            id: string;
+            offer: string;
+            /** @enum {string} */
+            kind: "nce_license" | "azure_plan" | "legacy_license" | "legacy_azure";
+            quantity: number;
+            baseSubscriptionId?: string;
+        };
+        /** @description Calls the transfer off; the provider may do so only before the submission. Sent by: provider, manager, global_admin. */
+        SubscriptionTransferCancelEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CANCEL";
+            reason: string;
+        };
+        /** @description Step 1 done. Sent by: manager, global_admin. */
+        SubscriptionTransferCustomerAgreedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CUSTOMER_AGREED";
+        };
+        /** @description The subscriptions to move are settled; add-ons follow their base. Sent by: provider, manager, global_admin. */
+        SubscriptionTransferDetailsConfirmedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DETAILS_CONFIRMED";
+            subscriptionIds: string[];
+        };
+        /** @description An event a client may send to a subscriptionTransfer workflow. */
+        SubscriptionTransferEvent: components["schemas"]["SubscriptionTransferCustomerAgreedEvent"] | components["schemas"]["SubscriptionTransferSubscriptionMigratedEvent"] | components["schemas"]["SubscriptionTransferDetailsConfirmedEvent"] | components["schemas"]["SubscriptionTransferTransferRequestCreatedEvent"] | components["schemas"]["SubscriptionTransferTransferSubmittedEvent"] | components["schemas"]["SubscriptionTransferSubscriptionTransferredEvent"] | components["schemas"]["SubscriptionTransferSubscriptionTransferFailedEvent"] | components["schemas"]["SubscriptionTransferRetryEvent"] | components["schemas"]["SubscriptionTransferCancelEvent"];
+        /** @description Tries the failed subscriptions again. Sent by: manager, global_admin. */
+        SubscriptionTransferRetryEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RETRY";
+            subscriptionIds: string[];
+        };
+        /** @description A legacy subscription was migrated to new commerce, maybe under a new id. Sent by: manager, global_admin. */
+        SubscriptionTransferSubscriptionMigratedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBSCRIPTION_MIGRATED";
+            subscriptionId: string;
+            newSubscriptionId?: string;
+        };
+        /** @description A subscription failed to transfer. Sent by: provider, admin. */
+        SubscriptionTransferSubscriptionTransferFailedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBSCRIPTION_TRANSFER_FAILED";
+            subscriptionId: string;
+            reason: string;
+        };
+        /** @description A subscription now lives on the provider's billing. Sent by: provider, admin. */
+        SubscriptionTransferSubscriptionTransferredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SUBSCRIPTION_TRANSFERRED";
+            subscriptionId: string;
+            newSubscriptionId: string;
+        };
+        /** @description The provider created the transfer request; the source partner is notified. Sent by: provider. */
+        SubscriptionTransferTransferRequestCreatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRANSFER_REQUEST_CREATED";
+            /** Format: email */
+            customerEmail: string;
+            /** Format: uuid */
+            sourcePartnerTenantId: string;
+        };
+        /** @description The source partner submitted the subscriptions. Sent by: manager, global_admin. */
+        SubscriptionTransferTransferSubmittedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRANSFER_SUBMITTED";
+            subscriptionIds: string[];
+        };
+        Timer: {
+            id: string;
+            workflowId: string;
+            key: string;
+            eventType: string;
+            /** @enum {string} */
+            status: "pending" | "failed";
+            dueAt: string;
+            /** @description failed attempts to fire it */
+            attempts: number;
+            /** @description why the last attempt failed */
+            lastError: string | null;
+            /** @description when a failed timer is tried again */
+            nextAttemptAt: string | null;
+            /** @description when it was given up */
+            failedAt: string | null;
+            createdAt: string;
+        };
+        /** @description Stops the move; open children are cancelled with it. Sent by: global_admin. */
+        TransitionCancelEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CANCEL";
+            reason: string;
+        };
+        /** @description The partner profile and PartnerID are confirmed current. Sent by: manager, global_admin. */
+        TransitionConfirmProfileEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "CONFIRM_PROFILE";
+        };
+        /** @description The direct-bill enrollment is Restricted. Sent by: manager, global_admin, admin. */
+        TransitionDirectBillRestrictedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DIRECT_BILL_RESTRICTED";
+        };
+        /** @description An event a client may send to a transition workflow. */
+        TransitionEvent: components["schemas"]["TransitionConfirmProfileEvent"] | components["schemas"]["TransitionRestrictionRequestedEvent"] | components["schemas"]["TransitionDirectBillRestrictedEvent"] | components["schemas"]["TransitionNewTenantRegisteredEvent"] | components["schemas"]["TransitionPartnershipRequestedEvent"] | components["schemas"]["TransitionProviderInvitationSentEvent"] | components["schemas"]["TransitionProviderDeclinedEvent"] | components["schemas"]["TransitionProviderInvitationAcceptedEvent"] | components["schemas"]["TransitionExcludeCustomerEvent"] | components["schemas"]["TransitionReplanCustomerEvent"] | components["schemas"]["TransitionIncentivesInvitationReceivedEvent"] | components["schemas"]["TransitionCancelEvent"];
+        /** @description Leaves a customer out of the move, with a reason; its open workflows are cancelled. Sent by: manager, global_admin. */
+        TransitionExcludeCustomerEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "EXCLUDE_CUSTOMER";
+            customerId: string;
+            reason: string;
+        };
+        /** @description The invitation to the indirect reseller incentives arrived. Sent by: manager, global_admin. */
+        TransitionIncentivesInvitationReceivedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "INCENTIVES_INVITATION_RECEIVED";
+        };
+        /** @description A new tenant was registered for the indirect business. Sent by: global_admin. */
+        TransitionNewTenantRegisteredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "NEW_TENANT_REGISTERED";
+            /** Format: uuid */
+            tenantId: string;
+        };
+        /** @description The partner asks a provider of its CSP region for a partnership; the provider then sees the transition. Sent by: manager, global_admin. */
+        TransitionPartnershipRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PARTNERSHIP_REQUESTED";
+            providerId: string;
+        };
+        /** @description The provider declined the partnership. Sent by: provider. */
+        TransitionProviderDeclinedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PROVIDER_DECLINED";
+            providerId: string;
+            reason?: string;
+        };
+        /** @description A Global admin accepted the provider's invitation; that provider serves the customers. Sent by: global_admin. */
+        TransitionProviderInvitationAcceptedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PROVIDER_INVITATION_ACCEPTED";
+            providerId: string;
+        };
+        /** @description The provider sent its invitation. Sent by: provider. */
+        TransitionProviderInvitationSentEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PROVIDER_INVITATION_SENT";
+            providerId: string;
+        };
+        /** @description Replaces a declined relationship or a cancelled transfer with a fresh one. Sent by: manager, global_admin. */
+        TransitionReplanCustomerEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "REPLAN_CUSTOMER";
+            customerId: string;
+        };
+        /** @description A support request to restrict the direct-bill enrollment was opened. Sent by: manager, global_admin. */
+        TransitionRestrictionRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RESTRICTION_REQUESTED";
+            supportTicketId: string;
+        };
+        UpdatePartnerRequest: {
+            name?: string;
+            mpnId?: string;
+            plaId?: string;
+            plaRegion?: string;
+            cspRegion?: string;
+            /** Format: uuid */
+            tenantId?: string;
+            profile?: components["schemas"]["EnrollmentProfile"];
+        };
+        VerifyAuditDigestResponse: {
+            valid: boolean;
+            checked: number;
+            digestIntact: boolean;
+            diverged: {
+                id: string;
+                /** @enum {string} */
+                reason: "workflow_missing" | "history_shorter" | "head_hash_differs" | "chain_broken" | "row_fields_differ";
+            }[];
+        };
+        Workflow: {
+            id: string;
+            machine: string;
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            context: unknown;
+            output?: unknown;
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+        };
+    };
+    responses: {
+        /** @description The request could not be read: `malformed_request` (not JSON, not an object). */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `unauthenticated`: no bearer token, or one that is unknown, revoked or expired. */
+        Unauthorized: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `forbidden`: the role may not do this. */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `not_found`: no such resource, or none the caller may see. */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The state forbids it: `event_not_allowed` (with `nextEvents`), `transition_exists`, `already_exists`, `consent_request_used`, `last_admin`, `principal_revoked`, `principal_expired`, `secret_not_replayable`, `timer_not_failed`. */
+        Conflict: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `version_conflict`: `If-Match` names another version (see `currentVersion`). */
+        PreconditionFailed: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `payload_too_large`: the body is over the limit. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `validation_failed` (each field in `errors`), a domain rule unmet (its code, every unmet one in `reasons`), or `idempotency_key_reused`. */
+        UnprocessableContent: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `rate_limited`: over the rate of the client address or of the token. */
+        TooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description `unavailable`: the database is out of reach or did not answer in time; the detail says whether anything may have been applied. */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The version the client last saw (its ETag). When the workflow has moved on since, the event is refused with 412 `version_conflict` and nothing changes. */
+        IfMatch: string;
+        /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+        IdempotencyKey: string;
+    };
+    requestBodies: never;
+    headers: {
+        /** @description The request id: the one the client sent when it was 1–128 characters of `A-Za-z0-9._:-`, otherwise a new one. It is logged and kept in the history. */
+        "X-Request-Id": string;
+        /** @description What is left of the current window, as `"<policy>";r=<remaining>;t=<seconds to reset>` (IETF draft 8). */
+        RateLimit: string;
+        /** @description The limits applied, as `"<policy>";q=<quota>;w=<window seconds>` (IETF draft 8). */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before trying again. */
+        "Retry-After": number;
+        /** @description The workflow's version, quoted, as `If-Match` takes it back: `"7"`. */
+        ETag: string;
+        /** @description Where the new resource is read. */
+        Location: string;
+        /** @description Present when the answer is the stored one of an earlier request with this key. */
+        "Idempotent-Replayed": "true";
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description Not ready: the database is out of reach, or the process is stopping */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOpenApiDocumentResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example tiershift_events_total{machine="transition",type="CONFIRM_PROFILE",outcome="applied",code=""} 1 */
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPrincipals: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPrincipalsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPrincipal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePrincipalRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrincipalCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokePrincipal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokePrincipalRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Principal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotatePrincipal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotatePrincipalRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrincipalRotated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListProvidersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createProvider: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProviderRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Provider"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPartners: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPartnersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPartner: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePartnerRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePartner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePartnerRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Partner"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCustomersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCustomersRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportCustomersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConsentStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentStatement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryVerdict"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStateAfter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                seq: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAuditDigest: {
+        parameters: {
+            query?: {
+                partnerId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDigest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    verifyAuditDigest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AuditDigest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyAuditDigestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportHistory: {
+        parameters: {
+            query?: {
+                partnerId?: string;
+                machine?: string;
+                actor?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every history row that matches, streamed as the client reads */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    /** @example position,workflowId,machine,partnerId,seq,type,outcome,from,to,actorId,actorName,actorRole,requestId,at,payload,reason,prevHash,hash */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConsentRequests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListConsentRequestsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createConsentRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConsentRequestRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequestCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    revokeConsentRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeConsentRequestRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentRequest"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConsents: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                workflowId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListConsentsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConsentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement, with a form to consent or decline */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The address could not be read */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Revoked, or no answer is needed any more */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Used or expired */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    answerConsentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["AnswerConsentPageForm"];
+            };
+        };
+        responses: {
+            /** @description The answer is recorded */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The form could not be read */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such link */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Revoked, or no answer is needed any more */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Used or expired */
+            410: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            /** @description A consent without a name or a valid email */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startTransition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartTransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWorkflows: {
+        parameters: {
+            query?: {
+                machine?: string;
+                state?: string;
+                partnerId?: string;
+                customerId?: string;
+                parentId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWorkflowsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendEvent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the client last saw (its ETag). When the workflow has moved on since, the event is refused with 412 `version_conflict` and nothing changes. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionEvent"] | components["schemas"]["EnrollmentEvent"] | components["schemas"]["ResellerRelationshipEvent"] | components["schemas"]["McaReacceptanceEvent"] | components["schemas"]["SubscriptionTransferEvent"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listHistory: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListHistoryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMachines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMachinesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTimers: {
+        parameters: {
+            query?: {
+                /** @description pending: waiting to fire, retries included; failed: given up, waiting for an admin */
+                status?: "pending" | "failed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListTimersResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    retryTimer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Timer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}
