@@ -29,6 +29,7 @@ import {
 } from '../store/partners.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { idempotentCreate, sendStored } from './idempotent-create.ts';
+import { dbInt } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
 import {
   createPartner,
@@ -314,7 +315,7 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
     if (!partnerRow || !canSeePartner(principalOf(req), partnerRow.id))
       throw new NotFound('partner');
     const query = parseWith(customerPageQuery, req.query);
-    const after = decodeCursor(z.object({ position: z.number().int() }), query.cursor);
+    const after = decodeCursor(z.object({ position: dbInt.min(0) }), query.cursor);
     const rows = await listCustomers(db, partnerRow.id, after?.position ?? 0, query.limit + 1);
     const more = rows.length > query.limit;
     const shown = rows.slice(0, query.limit);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiSchema } from './api-schema.ts';
+import { dbInt } from './numbers.ts';
 import { enrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
 
 /** ISO 3166-1 alpha-2, stored upper-case. */
@@ -128,7 +129,7 @@ const subscription = apiSchema(
     id: z.string().trim().min(1).max(100),
     offer: z.string().trim().min(1).max(200),
     kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
-    quantity: z.number().int().min(0),
+    quantity: dbInt.min(0),
     baseSubscriptionId: z.string().min(1).max(100).optional(),
   }),
 );
