@@ -183,6 +183,10 @@ export interface WorkflowDefinition {
   machine: AnyStateMachine;
   /** Zod schema of the input the workflow is created with. */
   input: z.ZodType;
+  /** Zod schema of the context the machine keeps in every state, as stored in its snapshot. */
+  context: z.ZodType;
+  /** Zod schema of what the machine returns once it reaches a final state. */
+  output: z.ZodType;
   events: Readonly<Record<string, EventSpec<never>>>;
   /** Named conditions worth showing beside the state (SPEC "Flags"). */
   flags?: (context: never, now: Date) => string[];

@@ -13,7 +13,7 @@ import {
   type EnrollmentEvent,
 } from './enrollment.events.ts';
 import { enrollmentProfile } from './enrollment.profile.ts';
-import { unmetEligibility, type EligibilityFacts } from './enrollment.rules.ts';
+import { unmetEligibility } from './enrollment.rules.ts';
 
 export const enrollmentInput = z.strictObject({
   profile: enrollmentProfile,
@@ -25,12 +25,33 @@ export const enrollmentInput = z.strictObject({
 });
 export type EnrollmentInput = z.infer<typeof enrollmentInput>;
 
-export interface EnrollmentContext extends EligibilityFacts {
-  submissions: number;
-  rejectionReason: string | null;
-  agreementVersion: string | null;
-  withdrawalReason: string | null;
-}
+export const enrollmentContext = enrollmentInput
+  .extend({
+    submissions: z
+      .number()
+      .int()
+      .min(0)
+      .describe(
+        'Times it was submitted; a rejected enrollment can be revised and submitted again.',
+      ),
+    rejectionReason: reject.shape.reason
+      .nullable()
+      .describe("Microsoft's reason for the latest rejection, kept after a revision."),
+    agreementVersion: acceptAgreement.shape.agreementVersion
+      .nullable()
+      .describe('The Microsoft Partner Agreement version a Global admin accepted.'),
+    withdrawalReason: withdraw.shape.reason
+      .unwrap()
+      .nullable()
+      .describe('Why the partner withdrew; null when it gave no reason or did not withdraw.'),
+  })
+  .describe('An indirect reseller enrollment as its machine keeps it.');
+export type EnrollmentContext = z.infer<typeof enrollmentContext>;
+
+export const enrollmentOutput = enrollmentContext
+  .pick({ agreementVersion: true })
+  .describe('The accepted agreement version, or null when the enrollment was withdrawn.');
+export type EnrollmentOutput = z.infer<typeof enrollmentOutput>;
 
 const approvalTimer = 'approvalOverdue';
 
@@ -39,7 +60,7 @@ export const enrollmentMachine = setup({
     context: {} as EnrollmentContext,
     events: {} as EnrollmentEvent,
     input: {} as EnrollmentInput,
-    output: {} as { agreementVersion: string | null },
+    output: {} as EnrollmentOutput,
   },
   actions: effectActions,
   guards: {
@@ -148,6 +169,8 @@ export const enrollmentDefinition: WorkflowDefinition = {
   description: 'Indirect reseller enrollment approval.',
   machine: enrollmentMachine,
   input: enrollmentInput,
+  context: enrollmentContext,
+  output: enrollmentOutput,
   events: {
     UPDATE_PROFILE: {
       description: 'Changes any subset of the enrollment profile.',

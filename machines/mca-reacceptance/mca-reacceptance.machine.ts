@@ -25,11 +25,35 @@ export const mcaReacceptanceInput = z.strictObject({
 });
 type Input = z.infer<typeof mcaReacceptanceInput>;
 
-export interface McaContext extends Input {
-  attestationInvalidated: boolean;
-  acceptance: { acceptedBy: AcceptanceRecorded['acceptedBy']; dateAgreed: string } | null;
-  reminders: number;
-}
+export const mcaReacceptanceContext = mcaReacceptanceInput
+  .extend({
+    attestationInvalidated: z
+      .boolean()
+      .describe("The earlier acceptance was the partner's attestation, which does not carry over."),
+    acceptance: acceptanceRecorded
+      .pick({ acceptedBy: true, dateAgreed: true })
+      .nullable()
+      .describe('Who accepted the agreement through the provider, and on which day.'),
+    reminders: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Reminders recorded while the acceptance was awaited, one every 7 days.'),
+  })
+  .describe("One customer's Microsoft Customer Agreement re-acceptance as its machine keeps it.");
+export type McaReacceptanceContext = z.infer<typeof mcaReacceptanceContext>;
+
+export const mcaReacceptanceOutput = z
+  .strictObject({
+    retained: z
+      .boolean()
+      .describe('Accepted in the Microsoft 365 admin center before: nothing had to be done.'),
+    dateAgreed: acceptanceRecorded.shape.dateAgreed
+      .nullable()
+      .describe('The day the customer accepted through the provider; null when retained.'),
+  })
+  .describe('How the customer came to hold a valid agreement.');
+export type McaReacceptanceOutput = z.infer<typeof mcaReacceptanceOutput>;
 
 /** An acceptance date is a UTC date and never later than today. */
 export const dateRefusals = (event: Pick<AcceptanceRecorded, 'dateAgreed' | 'facts'>): string[] =>
@@ -41,10 +65,10 @@ const reminderTimer = 'mcaReminder';
 
 export const mcaReacceptanceMachine = setup({
   types: {
-    context: {} as McaContext,
+    context: {} as McaReacceptanceContext,
     events: {} as McaEvent,
     input: {} as Input,
-    output: {} as { retained: boolean; dateAgreed: string | null },
+    output: {} as McaReacceptanceOutput,
   },
   actions: effectActions,
   guards: {
@@ -124,6 +148,8 @@ export const mcaReacceptanceDefinition: WorkflowDefinition = {
   description: 'Microsoft Customer Agreement re-acceptance of one customer.',
   machine: mcaReacceptanceMachine,
   input: mcaReacceptanceInput,
+  context: mcaReacceptanceContext,
+  output: mcaReacceptanceOutput,
   events: {
     ACCEPTANCE_REQUESTED: {
       description: 'The customer was asked to accept the agreement.',

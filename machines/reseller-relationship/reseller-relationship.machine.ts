@@ -37,13 +37,39 @@ export const resellerRelationshipInput = z.strictObject({
 });
 type Input = z.infer<typeof resellerRelationshipInput>;
 
-export interface ResellerRelationshipContext extends Input {
-  method: 'extension' | 'invitation' | null;
-  consent: Omit<z.infer<typeof consentGranted>, 'type'> | null;
-  billToShared: boolean;
-  declineReason: string | null;
-  revocations: number;
-}
+const relationshipMethod = z
+  .enum(['extension', 'invitation'])
+  .describe(
+    'extension: the provider gets no admin rights in the tenant; invitation: it may ask for them (GDAP).',
+  );
+
+export const resellerRelationshipContext = resellerRelationshipInput
+  .extend({
+    method: relationshipMethod
+      .nullable()
+      .describe('How the relationship is made; null until chosen.'),
+    consent: consentGranted
+      .omit({ type: true })
+      .nullable()
+      .describe("The customer's standing consent; null before it is given and after a revocation."),
+    billToShared: z
+      .boolean()
+      .describe("The customer's bill-to information was shared with the provider."),
+    declineReason: consentDeclined.shape.reason.nullable(),
+    revocations: z.number().int().min(0).describe('Times the customer took its consent back.'),
+  })
+  .describe("One customer's reseller relationship as its machine keeps it.");
+export type ResellerRelationshipContext = z.infer<typeof resellerRelationshipContext>;
+
+export const resellerRelationshipOutput = z
+  .strictObject({
+    method: relationshipMethod.nullable(),
+    adminPrivileges: z
+      .boolean()
+      .describe('The provider may hold admin rights in the tenant (the invitation was used).'),
+  })
+  .describe('The method the relationship was made with, and what it gives the provider.');
+export type ResellerRelationshipOutput = z.infer<typeof resellerRelationshipOutput>;
 
 export const gdapRequiresInvitation = (context: Pick<Input, 'providerNeedsAdmin'>): string[] =>
   context.providerNeedsAdmin ? ['gdap_requires_invitation'] : [];
@@ -56,7 +82,7 @@ export const resellerRelationshipMachine = setup({
     context: {} as ResellerRelationshipContext,
     events: {} as RelationshipEvent,
     input: {} as Input,
-    output: {} as { method: 'extension' | 'invitation' | null; adminPrivileges: boolean },
+    output: {} as ResellerRelationshipOutput,
   },
   actions: {
     ...effectActions,
@@ -204,6 +230,8 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
     'Reseller relationship of one customer with the provider, by extension or invitation.',
   machine: resellerRelationshipMachine,
   input: resellerRelationshipInput,
+  context: resellerRelationshipContext,
+  output: resellerRelationshipOutput,
   events: {
     USE_EXTENSION: {
       description:

@@ -2,6 +2,19 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { effectActions, type WorkflowDefinition } from '../common.ts';
 import {
+  cancel,
+  customerAgreed,
+  detailsConfirmed,
+  retry,
+  subscriptionMigrated,
+  subscriptionTransferFailed,
+  subscriptionTransferred,
+  transferRequestCreated,
+  transferRequestExpired,
+  transferSubmitted,
+  type TransferEvent,
+} from './subscription-transfer.events.ts';
+import {
   allSettled,
   anyFailed,
   applyMigration,
@@ -11,91 +24,67 @@ import {
   retryRefusals,
   sourceRefusals,
   submitRefusals,
+  transferResult,
+  transferSubscription,
   withAddOns,
   type TransferResult,
-  type TransferSubscription,
 } from './subscription-transfer.rules.ts';
-
-const subscriptionId = z.string().min(1).max(100);
-const ids = z.array(subscriptionId).min(1).max(1000);
-
-const customerAgreed = z.strictObject({ type: z.literal('CUSTOMER_AGREED') });
-const subscriptionMigrated = z.strictObject({
-  type: z.literal('SUBSCRIPTION_MIGRATED'),
-  subscriptionId,
-  newSubscriptionId: subscriptionId.optional(),
-});
-const detailsConfirmed = z.strictObject({
-  type: z.literal('DETAILS_CONFIRMED'),
-  subscriptionIds: ids,
-});
-const transferRequestCreated = z.strictObject({
-  type: z.literal('TRANSFER_REQUEST_CREATED'),
-  customerEmail: z.email(),
-  sourcePartnerTenantId: z.uuid(),
-});
-const transferRequestExpired = z.strictObject({ type: z.literal('TRANSFER_REQUEST_EXPIRED') });
-const transferSubmitted = z.strictObject({
-  type: z.literal('TRANSFER_SUBMITTED'),
-  subscriptionIds: ids,
-});
-const subscriptionTransferred = z.strictObject({
-  type: z.literal('SUBSCRIPTION_TRANSFERRED'),
-  subscriptionId,
-  newSubscriptionId: subscriptionId,
-});
-const subscriptionTransferFailed = z.strictObject({
-  type: z.literal('SUBSCRIPTION_TRANSFER_FAILED'),
-  subscriptionId,
-  reason: z.string().min(1).max(2000),
-});
-const retry = z.strictObject({ type: z.literal('RETRY'), subscriptionIds: ids });
-const cancel = z.strictObject({ type: z.literal('CANCEL'), reason: z.string().min(1).max(2000) });
-
-type TransferEvent =
-  | z.infer<typeof customerAgreed>
-  | z.infer<typeof subscriptionMigrated>
-  | z.infer<typeof detailsConfirmed>
-  | z.infer<typeof transferRequestCreated>
-  | z.infer<typeof transferRequestExpired>
-  | z.infer<typeof transferSubmitted>
-  | z.infer<typeof subscriptionTransferred>
-  | z.infer<typeof subscriptionTransferFailed>
-  | z.infer<typeof retry>
-  | z.infer<typeof cancel>;
 
 export const subscriptionTransferInput = z.strictObject({
   customerId: z.string(),
   providerId: z.string(),
   partnerTenantId: z.string(),
   mcaConfirmed: z.boolean(),
-  subscriptions: z.array(
-    z.strictObject({
-      id: z.string(),
-      kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
-      baseSubscriptionId: z.string().nullable(),
-    }),
-  ),
+  subscriptions: z.array(transferSubscription),
 });
 type Input = z.infer<typeof subscriptionTransferInput>;
 
-export interface TransferContext extends Input {
-  subscriptions: TransferSubscription[];
-  confirmedIds: string[];
-  request: { customerEmail: string; sourcePartnerTenantId: string; sourceNotified: boolean } | null;
-  results: Record<string, TransferResult>;
-  expiredRequests: number;
-  cancelReason: string | null;
-}
+export const subscriptionTransferContext = subscriptionTransferInput
+  .extend({
+    subscriptions: z
+      .array(transferSubscription)
+      .describe("The customer's subscriptions; a migrated legacy one shows its new id and kind."),
+    confirmedIds: z
+      .array(z.string())
+      .describe('Subscriptions settled for the transfer, add-ons included; empty until then.'),
+    request: transferRequestCreated
+      .omit({ type: true })
+      .extend({
+        sourceNotified: z.boolean().describe('The source partner was told of the request.'),
+      })
+      .nullable()
+      .describe('The open transfer request; null before it is created and after it expires.'),
+    results: z
+      .record(z.string(), transferResult)
+      .describe('Each submitted subscription, by its id, with where its transfer stands.'),
+    expiredRequests: z
+      .number()
+      .int()
+      .min(0)
+      .describe('Transfer requests that expired after 30 days without a submission.'),
+    cancelReason: cancel.shape.reason.nullable(),
+  })
+  .describe("One customer's subscription transfer as its machine keeps it.");
+export type SubscriptionTransferContext = z.infer<typeof subscriptionTransferContext>;
+
+export const subscriptionTransferOutput = z
+  .strictObject({
+    transferred: z.number().int().min(0).describe("Subscriptions now on the provider's billing."),
+    newSubscriptionIds: z
+      .record(z.string(), subscriptionTransferred.shape.newSubscriptionId)
+      .describe('The new subscription id of each transferred one, by its old id.'),
+  })
+  .describe('What the transfer moved; a cancelled transfer may have moved none.');
+export type SubscriptionTransferOutput = z.infer<typeof subscriptionTransferOutput>;
 
 const expiryTimer = 'transferRequestExpiry';
 
 export const subscriptionTransferMachine = setup({
   types: {
-    context: {} as TransferContext,
+    context: {} as SubscriptionTransferContext,
     events: {} as TransferEvent,
     input: {} as Input,
-    output: {} as { transferred: number; newSubscriptionIds: Record<string, string> },
+    output: {} as SubscriptionTransferOutput,
   },
   actions: effectActions,
   guards: {
@@ -282,28 +271,34 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
   description: 'New-commerce subscription transfer of one customer to the provider.',
   machine: subscriptionTransferMachine,
   input: subscriptionTransferInput,
+  context: subscriptionTransferContext,
+  output: subscriptionTransferOutput,
   events: {
     CUSTOMER_AGREED: { description: 'Step 1 done.', roles: partnerSide, schema: customerAgreed },
     SUBSCRIPTION_MIGRATED: {
       description: 'A legacy subscription was migrated to new commerce, maybe under a new id.',
       roles: partnerSide,
       schema: subscriptionMigrated,
-      refusals: (context: TransferContext, event: z.infer<typeof subscriptionMigrated>) =>
-        migrationRefusals(context.subscriptions, event.subscriptionId, event.newSubscriptionId),
+      refusals: (
+        context: SubscriptionTransferContext,
+        event: z.infer<typeof subscriptionMigrated>,
+      ) => migrationRefusals(context.subscriptions, event.subscriptionId, event.newSubscriptionId),
     },
     DETAILS_CONFIRMED: {
       description: 'The subscriptions to move are settled; add-ons follow their base.',
       roles: ['provider', ...partnerSide],
       schema: detailsConfirmed,
-      refusals: (context: TransferContext, event: z.infer<typeof detailsConfirmed>) =>
+      refusals: (context: SubscriptionTransferContext, event: z.infer<typeof detailsConfirmed>) =>
         confirmRefusals(context.subscriptions, event.subscriptionIds),
     },
     TRANSFER_REQUEST_CREATED: {
       description: 'The provider created the transfer request; the source partner is notified.',
       roles: ['provider'],
       schema: transferRequestCreated,
-      refusals: (context: TransferContext, event: z.infer<typeof transferRequestCreated>) =>
-        sourceRefusals(context.partnerTenantId, event.sourcePartnerTenantId),
+      refusals: (
+        context: SubscriptionTransferContext,
+        event: z.infer<typeof transferRequestCreated>,
+      ) => sourceRefusals(context.partnerTenantId, event.sourcePartnerTenantId),
     },
     TRANSFER_REQUEST_EXPIRED: {
       description: 'Thirty days passed without a submission.',
@@ -314,28 +309,32 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
       description: 'The source partner submitted the subscriptions.',
       roles: partnerSide,
       schema: transferSubmitted,
-      refusals: (context: TransferContext, event: z.infer<typeof transferSubmitted>) =>
+      refusals: (context: SubscriptionTransferContext, event: z.infer<typeof transferSubmitted>) =>
         submitRefusals(context.confirmedIds, event.subscriptionIds, context.mcaConfirmed),
     },
     SUBSCRIPTION_TRANSFERRED: {
       description: "A subscription now lives on the provider's billing.",
       roles: ['provider', 'admin'],
       schema: subscriptionTransferred,
-      refusals: (context: TransferContext, event: z.infer<typeof subscriptionTransferred>) =>
-        resultRefusals(context.results, event.subscriptionId),
+      refusals: (
+        context: SubscriptionTransferContext,
+        event: z.infer<typeof subscriptionTransferred>,
+      ) => resultRefusals(context.results, event.subscriptionId),
     },
     SUBSCRIPTION_TRANSFER_FAILED: {
       description: 'A subscription failed to transfer.',
       roles: ['provider', 'admin'],
       schema: subscriptionTransferFailed,
-      refusals: (context: TransferContext, event: z.infer<typeof subscriptionTransferFailed>) =>
-        resultRefusals(context.results, event.subscriptionId),
+      refusals: (
+        context: SubscriptionTransferContext,
+        event: z.infer<typeof subscriptionTransferFailed>,
+      ) => resultRefusals(context.results, event.subscriptionId),
     },
     RETRY: {
       description: 'Tries the failed subscriptions again.',
       roles: partnerSide,
       schema: retry,
-      refusals: (context: TransferContext, event: z.infer<typeof retry>) =>
+      refusals: (context: SubscriptionTransferContext, event: z.infer<typeof retry>) =>
         retryRefusals(context.results, event.subscriptionIds),
     },
     CANCEL: {

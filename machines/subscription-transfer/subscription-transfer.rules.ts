@@ -1,17 +1,38 @@
+import { z } from 'zod';
 import type { Refusal } from '../common.ts';
+import {
+  subscriptionTransferFailed,
+  subscriptionTransferred,
+} from './subscription-transfer.events.ts';
 
-export type SubscriptionKind = 'nce_license' | 'azure_plan' | 'legacy_license' | 'legacy_azure';
+export const subscriptionKind = z.enum([
+  'nce_license',
+  'azure_plan',
+  'legacy_license',
+  'legacy_azure',
+]);
+export type SubscriptionKind = z.infer<typeof subscriptionKind>;
 
-export interface TransferSubscription {
-  id: string;
-  kind: SubscriptionKind;
-  baseSubscriptionId: string | null;
-}
+export const transferSubscription = z.strictObject({
+  id: z.string(),
+  kind: subscriptionKind,
+  baseSubscriptionId: z
+    .string()
+    .nullable()
+    .describe('The base subscription an add-on belongs to and travels with; null for a base.'),
+});
+export type TransferSubscription = z.infer<typeof transferSubscription>;
 
-export type TransferResult =
-  | { status: 'pending' }
-  | { status: 'transferred'; newSubscriptionId: string }
-  | { status: 'failed'; reason: string };
+/** Where the transfer of one submitted subscription stands. */
+export const transferResult = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('pending') }),
+  z.strictObject({
+    status: z.literal('transferred'),
+    newSubscriptionId: subscriptionTransferred.shape.newSubscriptionId,
+  }),
+  z.strictObject({ status: z.literal('failed'), reason: subscriptionTransferFailed.shape.reason }),
+]);
+export type TransferResult = z.infer<typeof transferResult>;
 
 const legacyKinds = new Set<SubscriptionKind>(['legacy_license', 'legacy_azure']);
 export const isLegacy = (s: TransferSubscription) => legacyKinds.has(s.kind);

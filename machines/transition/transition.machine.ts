@@ -24,6 +24,7 @@ import {
   answerRefusals,
   excludeRefusals,
   partnershipRefusals,
+  partnershipStatus,
   readyForTransfer,
   replanRefusals,
   replanTarget,
@@ -36,24 +37,63 @@ export const transitionInput = z.strictObject({
 });
 export type TransitionInput = z.infer<typeof transitionInput>;
 
-export interface TransitionContext extends TransitionInput {
-  profileConfirmed: boolean;
-  supportTicketIds: string[];
-  directBillRestricted: boolean;
-  newTenantId: string | null;
-  enrollmentId: string | null;
-  partnerships: Record<string, PartnershipStatus>;
-  providerId: string | null;
-  customersPlanned: boolean;
-  customersTotal: number;
-  customersMoved: number;
-  customersExcluded: number;
-  subscriptionsTransferred: number;
-  incentivesInvitationReceived: boolean;
-  incentivesInvitationOverdue: boolean;
-  migrationOverdue: boolean;
-  cancelReason: string | null;
-}
+const count = z.number().int().min(0);
+
+export const transitionContext = transitionInput
+  .extend({
+    profileConfirmed: z
+      .boolean()
+      .describe('The partner confirmed its profile and PartnerID are current.'),
+    supportTicketIds: z
+      .array(restrictionRequested.shape.supportTicketId)
+      .describe('Support requests opened to restrict the direct-bill enrollment, oldest first.'),
+    directBillRestricted: z
+      .boolean()
+      .describe('The direct-bill enrollment is Restricted (existing-tenant path).'),
+    newTenantId: newTenantRegistered.shape.tenantId
+      .nullable()
+      .describe(
+        'The tenant registered for the indirect business; null until then, or when the existing tenant is kept.',
+      ),
+    enrollmentId: childDoneEvent.shape.childId
+      .nullable()
+      .describe('The enrollment workflow, once it is active.'),
+    partnerships: z
+      .record(partnershipRequested.shape.providerId, partnershipStatus)
+      .describe('Every provider asked for a partnership, by provider id, with where it stands.'),
+    providerId: providerInvitationAccepted.shape.providerId
+      .nullable()
+      .describe('The provider whose invitation was accepted: it serves the customers.'),
+    customersPlanned: z
+      .boolean()
+      .describe('The customers to move have their workflows; until then none can settle the move.'),
+    customersTotal: count.describe('Direct-bill customers planned for the move so far.'),
+    customersMoved: count.describe('Customers whose subscriptions were transferred.'),
+    customersExcluded: count.describe('Customers left out of the move.'),
+    subscriptionsTransferred: count.describe("Subscriptions now on the provider's billing."),
+    incentivesInvitationReceived: z.boolean(),
+    incentivesInvitationOverdue: z
+      .boolean()
+      .describe('Thirty days went by in partnering without the incentives invitation.'),
+    migrationOverdue: z
+      .boolean()
+      .describe("The migration deadline's day ended while the move was still open."),
+    cancelReason: cancel.shape.reason
+      .nullable()
+      .describe('Why the move was stopped, by a person or by a withdrawn enrollment.'),
+  })
+  .describe("A partner's move as the transition machine keeps it.");
+export type TransitionContext = z.infer<typeof transitionContext>;
+
+export const transitionOutput = transitionContext
+  .pick({ customersMoved: true, customersExcluded: true, subscriptionsTransferred: true })
+  .extend({
+    apiAccessRevoked: z
+      .literal(true)
+      .describe('Sandbox and Partner Center API access ended with the move.'),
+  })
+  .describe('The counts a finished move ends with.');
+export type TransitionOutput = z.infer<typeof transitionOutput>;
 
 const incentivesTimer = 'incentivesInvitation';
 const deadlineTimer = 'migrationDeadline';
@@ -77,12 +117,7 @@ export const transitionMachine = setup({
     context: {} as TransitionContext,
     events: {} as TransitionEvent,
     input: {} as TransitionInput,
-    output: {} as {
-      customersMoved: number;
-      customersExcluded: number;
-      subscriptionsTransferred: number;
-      apiAccessRevoked: true;
-    },
+    output: {} as TransitionOutput,
   },
   actions: effectActions,
   guards: {
@@ -398,6 +433,8 @@ export const transitionDefinition: WorkflowDefinition = {
   description: 'The direct-bill to indirect transition of one partner (the parent workflow).',
   machine: transitionMachine,
   input: transitionInput,
+  context: transitionContext,
+  output: transitionOutput,
   flags: (context: TransitionContext) => [
     ...(context.incentivesInvitationOverdue ? ['incentivesInvitationOverdue'] : []),
     ...(context.migrationOverdue ? ['migrationOverdue'] : []),

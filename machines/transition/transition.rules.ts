@@ -1,6 +1,9 @@
+import { z } from 'zod';
 import type { ChildState, CustomerFacts, EventFacts, Refusal } from '../common.ts';
 
-export type PartnershipStatus = 'requested' | 'invited' | 'declined' | 'accepted';
+/** Where a partnership asked of one provider stands. */
+export const partnershipStatus = z.enum(['requested', 'invited', 'declined', 'accepted']);
+export type PartnershipStatus = z.infer<typeof partnershipStatus>;
 
 export function partnershipRefusals(facts: EventFacts | undefined): Refusal[] {
   if (!facts?.provider) return ['provider_not_found'];
