@@ -3,20 +3,26 @@ import type { Engine } from './engine.ts';
 
 const purgeEveryMs = 60 * 60 * 1000;
 
+/** What the worker asks of the engine. */
+export type TimerEngine = Pick<Engine, 'fireDueTimers' | 'forgetOldIdempotencyKeys'>;
+
 /**
  * Polls for due timers, and hourly forgets idempotency keys past their retention. Timers
  * live in Postgres, so a restart loses none, and several processes may poll at once: each
  * timer is claimed by exactly one.
  */
 export function startTimerWorker(
-  engine: Engine,
+  engine: TimerEngine,
   intervalMs: number,
   logger: Logger,
 ): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
   let stopped = false;
   let lastPurge = Number.NEGATIVE_INFINITY;
   const tick = () => {
+    // A poll goes on while timers are due, which can outlast the interval: polls side by side
+    // would each hold a connection the requests need, and a stop would wait for the last only.
+    if (running) return;
     running = engine
       .fireDueTimers(
         (failure) => {
@@ -45,7 +51,10 @@ export function startTimerWorker(
           if (forgotten > 0) logger.info({ forgotten }, 'old idempotency keys forgotten');
         }
       })
-      .catch((err: unknown) => logger.warn({ err }, 'timer poll failed; will retry'));
+      .catch((err: unknown) => logger.warn({ err }, 'timer poll failed; will retry'))
+      .finally(() => {
+        running = undefined;
+      });
   };
   const handle = setInterval(() => {
     if (!stopped) tick();
