@@ -38,53 +38,61 @@ function isAddressOrSubnet(entry: string): boolean {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * A whole number written in digits. `z.coerce.number()` reads a blank value as 0 (PORT=" "
+ * would listen on a random port, SHUTDOWN_GRACE_MS=" " cut every request at once) and takes
+ * 0x10 or 1e3 as numbers.
+ */
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'expected a whole number, in digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+/** Node's timers take at most 2^31 - 1 ms, and run anything longer after 1 ms. */
+const maxTimerMs = 2 ** 31 - 1;
+const milliseconds = (min = 1) => wholeNumber(min, maxTimerMs);
+const port = () => wholeNumber(0, 65535);
+const positive = () => wholeNumber(1, Number.MAX_SAFE_INTEGER);
+
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: port().default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   /** Requests per minute per principal, counted after authentication. */
-  RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(6000),
+  RATE_LIMIT_PER_MIN: positive().default(6000),
   /** Requests per minute per client address (an IPv6 /56), counted before authentication. */
-  RATE_LIMIT_PER_IP_PER_MIN: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(defaultRateLimitPerIpPerMin),
+  RATE_LIMIT_PER_IP_PER_MIN: positive().default(defaultRateLimitPerIpPerMin),
   /** Which proxies in front may name the client in X-Forwarded-For (express `trust proxy`). */
   TRUST_PROXY: z.string().default('false').transform(parseTrustProxy),
-  BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+  BODY_LIMIT_BYTES: positive().default(1024 * 1024),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  TIMER_INTERVAL_MS: z.coerce.number().int().positive().default(5000),
+  TIMER_INTERVAL_MS: milliseconds().default(5000),
   /** Failed attempts after which a timer is given up until an admin retries it. */
-  TIMER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  TIMER_MAX_ATTEMPTS: wholeNumber(1, 100).default(8),
   /** Wait after a timer's first failure; it doubles with each further one (with jitter). */
-  TIMER_RETRY_BASE_MS: z.coerce.number().int().positive().default(5000),
+  TIMER_RETRY_BASE_MS: milliseconds().default(5000),
   /** The longest wait between two attempts of a failing timer. */
-  TIMER_RETRY_MAX_MS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(60 * 60 * 1000),
+  TIMER_RETRY_MAX_MS: milliseconds().default(60 * 60 * 1000),
   /** A second listener serving only /metrics, without a token; off when unset. */
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_PORT: port().optional(),
   /** Where traces go (OTLP over HTTP, e.g. http://collector:4318); tracing is off when unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   /** The service name traces carry. */
   OTEL_SERVICE_NAME: z.string().min(1).default('tiershift'),
   /** How long a client may take to send a whole request; then 408 and the connection closes. */
-  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  REQUEST_TIMEOUT_MS: milliseconds().default(30_000),
   /** How long one database statement may run (lock waits included); then it is cancelled. */
-  STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  STATEMENT_TIMEOUT_MS: milliseconds().default(10_000),
   /** Connections each instance may hold on Postgres; two at least (migrations take turns on one). */
-  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(10),
+  DATABASE_POOL_MAX: wholeNumber(2, 1000).default(10),
   /** How long a stopping server lets requests in flight finish before it closes them. */
-  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(25_000),
+  SHUTDOWN_GRACE_MS: milliseconds(0).default(25_000),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { startTimerWorker, type TimerEngine } from '../src/engine/timer-worker.ts';
 import { createLogger } from '../src/logger.ts';
 
 /**
- * The operations features as an operator or a stranger could misuse them: a timer worker
- * whose polls take longer than its interval.
+ * The operations features as an operator or a stranger could misuse them: settings given
+ * odd values, and a timer worker whose polls take longer than its interval.
  */
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,5 +45,59 @@ describe('a timer worker whose polls are slower than its interval', () => {
     await worker.stop();
     // The database closes right after: nothing may still be using it.
     expect(seen.running).toBe(0);
+  });
+});
+
+describe('numeric settings', () => {
+  const base = { PUBLIC_URL: 'https://tiershift.example.com' };
+  const refused = (env: Record<string, string>) => () => loadConfig({ ...base, ...env });
+
+  it('when a number is set to blanks, then the start stops instead of reading 0', () => {
+    // z.coerce reads " " as 0: PORT a random port, SHUTDOWN_GRACE_MS no grace at all.
+    for (const name of ['PORT', 'METRICS_PORT', 'SHUTDOWN_GRACE_MS', 'TIMER_INTERVAL_MS']) {
+      expect(refused({ [name]: ' ' }), name).toThrow(name);
+      expect(refused({ [name]: '\t' }), name).toThrow(name);
+    }
+  });
+
+  it('when a number is written in hex, binary or with an exponent, then it is refused', () => {
+    expect(refused({ PORT: '0x10' })).toThrow('PORT');
+    expect(refused({ RATE_LIMIT_PER_MIN: '0b11' })).toThrow('RATE_LIMIT_PER_MIN');
+    expect(refused({ BODY_LIMIT_BYTES: '1e6' })).toThrow('BODY_LIMIT_BYTES');
+  });
+
+  it('when a duration is too long for a Node timer, then it is refused rather than run as 1 ms', () => {
+    // setTimeout and setInterval take at most 2^31 - 1 ms and turn anything longer into 1 ms:
+    // a timer poll every millisecond, or a grace that cuts every request at once.
+    for (const name of [
+      'TIMER_INTERVAL_MS',
+      'SHUTDOWN_GRACE_MS',
+      'TIMER_RETRY_BASE_MS',
+      'TIMER_RETRY_MAX_MS',
+      'REQUEST_TIMEOUT_MS',
+      'STATEMENT_TIMEOUT_MS',
+    ]) {
+      expect(refused({ [name]: String(2 ** 31) }), name).toThrow(name);
+    }
+    expect(loadConfig({ ...base, SHUTDOWN_GRACE_MS: String(2 ** 31 - 1) }).SHUTDOWN_GRACE_MS).toBe(
+      2 ** 31 - 1,
+    );
+  });
+
+  it('when numbers are plain digits, spaces around them included, then they are read', () => {
+    const config = loadConfig({
+      ...base,
+      PORT: ' 8080 ',
+      METRICS_PORT: '9464',
+      SHUTDOWN_GRACE_MS: '0',
+      TIMER_MAX_ATTEMPTS: '3',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      METRICS_PORT: 9464,
+      SHUTDOWN_GRACE_MS: 0,
+      TIMER_MAX_ATTEMPTS: 3,
+      RATE_LIMIT_PER_MIN: 6000,
+    });
   });
 });
