@@ -1,11 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { startTimerWorker, type TimerEngine } from '../src/engine/timer-worker.ts';
 import { createLogger } from '../src/logger.ts';
+import { DataDirInUse, lockDataDir } from '../src/store/data-dir-lock.ts';
 
 /**
  * The operations features as an operator or a stranger could misuse them: settings given
- * odd values, and a timer worker whose polls take longer than its interval.
+ * odd values, a timer worker whose polls take longer than its interval, a DATA_DIR lock left
+ * behind by a machine's restart.
  */
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,5 +104,47 @@ describe('numeric settings', () => {
       TIMER_MAX_ATTEMPTS: 3,
       RATE_LIMIT_PER_MIN: 6000,
     });
+  });
+});
+
+describe('the DATA_DIR lock', () => {
+  const folders: string[] = [];
+  afterAll(() => {
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+  function folderLockedBy(holder: Record<string, unknown>): string {
+    const folder = mkdtempSync(path.join(tmpdir(), 'tiershift-lock-'));
+    folders.push(folder);
+    writeFileSync(path.join(folder, 'tiershift.lock'), JSON.stringify(holder));
+    return folder;
+  }
+  /** This process as a lock names it: pid, host and start time, as `lockDataDir` writes them. */
+  function thisProcess(): Record<string, unknown> {
+    const probe = folderLockedBy({});
+    rmSync(path.join(probe, 'tiershift.lock'));
+    const lock = lockDataDir(probe);
+    const holder = JSON.parse(readFileSync(lock.path, 'utf8')) as Record<string, unknown>;
+    lock.release();
+    return holder;
+  }
+
+  it('when the lock was written before the machine restarted, then it is taken over even if its pid and start time are ours', () => {
+    // In a container restarted with its host, the server gets the same small pid and may
+    // start at the same tick after boot as the one that wrote the lock.
+    const folder = folderLockedBy({ ...thisProcess(), bootId: 'a-boot-before-this-one' });
+    const lock = lockDataDir(folder);
+    expect(existsSync(lock.path)).toBe(true);
+    lock.release();
+  });
+
+  it('when this very process holds it, then a second open is refused', () => {
+    const folder = folderLockedBy({});
+    rmSync(path.join(folder, 'tiershift.lock'));
+    const lock = lockDataDir(folder);
+    try {
+      expect(() => lockDataDir(folder)).toThrow(DataDirInUse);
+    } finally {
+      lock.release();
+    }
   });
 });

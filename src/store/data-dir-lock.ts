@@ -8,6 +8,11 @@ export interface LockHolder {
   hostname: string;
   /** The process's start time as the kernel counts it, so a reused pid is not mistaken for it. */
   processStart: string | null;
+  /**
+   * The kernel's id of the boot it ran in. After a restart pids and start times begin again,
+   * and a container's server often gets the same small pid, at the same tick, as before.
+   */
+  bootId: string | null;
   command: string;
   startedAt: string;
 }
@@ -110,6 +115,7 @@ function currentHolder(): LockHolder {
     pid: process.pid,
     hostname: hostname(),
     processStart: processStartOf(process.pid),
+    bootId: currentBootId(),
     command: process.argv
       .slice(1)
       .map((a) => path.relative(process.cwd(), a) || a)
@@ -129,6 +135,7 @@ function readHolder(lockPath: string): LockHolder | undefined {
       pid: h.pid,
       hostname: h.hostname,
       processStart: typeof h.processStart === 'string' ? h.processStart : null,
+      bootId: typeof h.bootId === 'string' ? h.bootId : null,
       command: typeof h.command === 'string' ? h.command : 'unknown command',
       startedAt: typeof h.startedAt === 'string' ? h.startedAt : 'unknown time',
     };
@@ -144,6 +151,8 @@ function readHolder(lockPath: string): LockHolder | undefined {
  */
 function isAlive(holder: LockHolder): boolean {
   if (holder.hostname !== hostname()) return true;
+  const boot = currentBootId();
+  if (boot !== null && holder.bootId !== null && boot !== holder.bootId) return false;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -160,6 +169,15 @@ function processStartOf(pid: number): string | null {
     // The command name (field 2) may hold spaces and parentheses: count from its closing one.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The kernel's id of this boot; null where there is no /proc. */
+function currentBootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
   } catch {
     return null;
   }
