@@ -108,6 +108,19 @@ describe('providers and partners', () => {
       (await as(h.app, h.adminToken).patch('/v1/partners/ptn_nope', { name: 'x' })).status,
     ).toBe(404);
   });
+
+  it('when a partner is given the PartnerID of another, then 409 already_exists and it keeps its own', async () => {
+    const taken = buildPartner();
+    await as(h.app, h.adminToken).post('/v1/partners', taken);
+    const team = await createPartnerTeam(h.app, h.adminToken);
+    const res = await as(h.app, h.adminToken).patch(`/v1/partners/${team.partnerId}`, {
+      mpnId: taken.mpnId,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'already_exists' });
+    const kept = await as(h.app, h.adminToken).get(`/v1/partners/${team.partnerId}`);
+    expect((kept.body as { mpnId: string }).mpnId).not.toBe(taken.mpnId);
+  });
 });
 
 describe('customer import', () => {

@@ -169,7 +169,7 @@ export function createPartnerRouter({ db, engine, catalog, now }: Deps): Router 
       },
     },
     response: { status: 200, schema: partner },
-    errors: [400, 401, 403, 404, 422],
+    errors: [400, 401, 403, 404, 409, 422],
   });
   router.patch('/v1/partners/:id', async (req, res) => {
     requireRole(req, ['admin']);
