@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createTiershiftClient, type TiershiftClient } from '../src/client/index.ts';
 
 /**
  * A small HTTP client for the benchmark and the chaos tests: JSON in and out over keep-alive sockets. It uses
@@ -20,13 +21,45 @@ export class Api {
     this.#url = new URL(base);
   }
 
+  /**
+   * The typed client generated from the OpenAPI document, acting with `token`, over these
+   * same keep-alive sockets: the scenario's set-up goes through it, so every run exercises
+   * the document the server serves.
+   */
+  client(token: string): TiershiftClient {
+    return createTiershiftClient(this.base, token, { fetch: this.#fetch });
+  }
+
+  readonly #fetch = async (input: string | URL | Request): Promise<Response> => {
+    // The typed client always hands over a whole Request.
+    const request = input instanceof Request ? input : new Request(input);
+    const url = new URL(request.url);
+    const answer = await this.request(request.method, `${url.pathname}${url.search}`, {
+      text: request.body === null ? undefined : await request.text(),
+      headers: Object.fromEntries(request.headers),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      for (const one of Array.isArray(value) ? value : [value ?? '']) headers.append(name, one);
+    }
+    const empty = answer.status === 204 || answer.status === 304;
+    return new Response(empty ? null : answer.text, { status: answer.status, headers });
+  };
+
   /** One request with its raw answer; rejects only when no answer came (a broken socket). */
   request(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+    options: {
+      token?: string;
+      body?: unknown;
+      /** A body already encoded, sent as it is. */
+      text?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<RawResponse> {
-    const data = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const data =
+      options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -106,6 +139,17 @@ export class Api {
     } while (cursor);
     return out;
   }
+}
+
+/** The data of a typed client's answer; a problem throws with its status and body. */
+export function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
+  if (result.error !== undefined || result.data === undefined) {
+    const { method, url } = result.response as Response & { method?: string };
+    throw new Error(
+      `${method ?? ''} ${url} → ${result.response.status} ${JSON.stringify(result.error).slice(0, 300)}`,
+    );
+  }
+  return result.data;
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once. */

@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Api, pool } from './api.ts';
+import type { Schema } from '../src/client/index.ts';
+import { Api, ok, pool } from './api.ts';
 
 const profile = {
   maicppMember: true,
@@ -33,16 +34,17 @@ const uniqueDigits = () =>
   String(1_000_000 + ((Date.now() * 7 + ++serial * 7919 + randomInt(1000)) % 8_999_999));
 
 export async function createProvider(api: Api, admin: string): Promise<Provider> {
-  const provider = await api.call<{ id: string }>(admin, 'POST', '/v1/providers', {
-    name: `Distributor ${serial}`,
-    mpnId: uniqueDigits(),
-    region: 'DE',
-  });
-  const principal = await api.call<{ token: string }>(admin, 'POST', '/v1/principals', {
-    name: 'provider ops',
-    role: 'provider',
-    providerId: provider.id,
-  });
+  const client = api.client(admin);
+  const provider = ok(
+    await client.POST('/v1/providers', {
+      body: { name: `Distributor ${serial}`, mpnId: uniqueDigits(), region: 'DE' },
+    }),
+  );
+  const principal = ok(
+    await client.POST('/v1/principals', {
+      body: { name: 'provider ops', role: 'provider', providerId: provider.id },
+    }),
+  );
   return { id: provider.id, token: principal.token };
 }
 
@@ -55,24 +57,24 @@ export interface PartnerTeam {
 
 /** A partner and its manager and global admin. */
 export async function createPartnerTeam(api: Api, admin: string): Promise<PartnerTeam> {
+  const client = api.client(admin);
   const tenantId = randomUUID();
-  const partner = await api.call<{ id: string }>(admin, 'POST', '/v1/partners', {
-    name: `Partner ${serial}`,
-    mpnId: uniqueDigits(),
-    plaId: `PLA-${serial}`,
-    plaRegion: 'DE',
-    cspRegion: 'DE',
-    tenantId,
-    profile,
-  });
-  const token = async (role: string) =>
-    (
-      await api.call<{ token: string }>(admin, 'POST', '/v1/principals', {
-        name: role,
-        role,
-        partnerId: partner.id,
-      })
-    ).token;
+  const partner = ok(
+    await client.POST('/v1/partners', {
+      body: {
+        name: `Partner ${serial}`,
+        mpnId: uniqueDigits(),
+        plaId: `PLA-${serial}`,
+        plaRegion: 'DE',
+        cspRegion: 'DE',
+        tenantId,
+        profile,
+      },
+    }),
+  );
+  const token = async (role: 'manager' | 'global_admin') =>
+    ok(await client.POST('/v1/principals', { body: { name: role, role, partnerId: partner.id } }))
+      .token;
   return {
     id: partner.id,
     tenantId,
@@ -87,21 +89,32 @@ export async function partnerInEnrolling(
   admin: string,
 ): Promise<Partner & { enrollmentId: string }> {
   const team = await createPartnerTeam(api, admin);
-  const { manager, globalAdmin } = team;
-  const transition = await api.call<{ id: string }>(manager, 'POST', '/v1/transitions', {
-    partnerId: team.id,
-    tenantStrategy: 'new_tenant',
-  });
-  await api.event(manager, transition.id, { type: 'CONFIRM_PROFILE' });
-  await api.event(globalAdmin, transition.id, {
-    type: 'NEW_TENANT_REGISTERED',
-    tenantId: randomUUID(),
-  });
-  const [enrollment] = await api.all(manager, `machine=enrollment&parentId=${transition.id}`);
+  const manager = api.client(team.manager);
+  const globalAdmin = api.client(team.globalAdmin);
+  const transition = ok(
+    await manager.POST('/v1/transitions', {
+      body: { partnerId: team.id, tenantStrategy: 'new_tenant' },
+    }),
+  );
+  const path = { params: { path: { id: transition.id } } };
+  ok(
+    await manager.POST('/v1/workflows/{id}/events', { ...path, body: { type: 'CONFIRM_PROFILE' } }),
+  );
+  ok(
+    await globalAdmin.POST('/v1/workflows/{id}/events', {
+      ...path,
+      body: { type: 'NEW_TENANT_REGISTERED', tenantId: randomUUID() },
+    }),
+  );
+  const enrollments = ok(
+    await manager.GET('/v1/workflows', {
+      params: { query: { machine: 'enrollment', parentId: transition.id } },
+    }),
+  );
   return {
     ...team,
     transitionId: transition.id,
-    enrollmentId: enrollment!.id,
+    enrollmentId: enrollments.items[0]!.id,
   };
 }
 
@@ -111,15 +124,25 @@ export async function importCustomers(
   count: number,
   subscriptions: number,
 ): Promise<void> {
+  const manager = api.client(partner.manager);
   const chunk = 2000;
   for (let start = 0; start < count; start += chunk) {
     const batch = customerBatch(start, Math.min(chunk, count - start), subscriptions);
-    await api.call(partner.manager, 'POST', `/v1/partners/${partner.id}/customers`, batch);
+    ok(
+      await manager.POST('/v1/partners/{id}/customers', {
+        params: { path: { id: partner.id } },
+        body: batch,
+      }),
+    );
   }
 }
 
 /** Customers numbered from `start`, half of them with an MCA kept from the admin center. */
-export function customerBatch(start: number, count: number, subscriptions: number): object[] {
+export function customerBatch(
+  start: number,
+  count: number,
+  subscriptions: number,
+): Array<Schema<'CustomerInput'>> {
   return Array.from({ length: count }, (_, i) => {
     const n = start + i;
     return {

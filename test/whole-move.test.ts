@@ -1,5 +1,14 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCustomer, buildPartner } from './factories.ts';
+import {
+  createTiershiftClient,
+  type EventBody,
+  type Schema,
+  type TiershiftClient,
+} from '../src/client/index.ts';
+import { buildCustomer, buildPartner, buildProvider } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 
@@ -406,5 +415,134 @@ describe('the whole move, customer by customer', () => {
     expect(
       children.filter((c) => c.machine !== 'enrollment').every((c) => c.status === 'cancelled'),
     ).toBe(true);
+  });
+});
+
+describe('the whole move through the generated client', () => {
+  let server: Server;
+  let base = '';
+  beforeAll(async () => {
+    server = h.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  /** The answer's data; a problem fails with its body, as a client would see it. */
+  function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
+    expect(result.error, `${result.response.status} ${JSON.stringify(result.error)}`).toBe(
+      undefined,
+    );
+    return result.data as T;
+  }
+
+  it("when the README's walkthrough is driven by the typed client, then the move completes", async () => {
+    const admin = createTiershiftClient(base, h.adminToken);
+    const partner = ok(await admin.POST('/v1/partners', { body: buildPartner() }));
+    const token = async (role: 'manager' | 'global_admin' | 'provider', scope: object) =>
+      ok(await admin.POST('/v1/principals', { body: { name: role, role, ...scope } })).token;
+    const manager = createTiershiftClient(base, await token('manager', { partnerId: partner.id }));
+    const ga = createTiershiftClient(base, await token('global_admin', { partnerId: partner.id }));
+    const send = async (client: TiershiftClient, id: string, body: EventBody) =>
+      ok(await client.POST('/v1/workflows/{id}/events', { params: { path: { id } }, body }));
+    const childOf = async (query: { machine: string; parentId?: string; customerId?: string }) => {
+      const page = ok(await manager.GET('/v1/workflows', { params: { query } }));
+      return page.items.at(-1)!;
+    };
+
+    // Preparation and enrollment.
+    const T = ok(
+      await manager.POST('/v1/transitions', {
+        body: { partnerId: partner.id, tenantStrategy: 'existing_tenant' },
+      }),
+    ).id;
+    await send(manager, T, { type: 'CONFIRM_PROFILE' });
+    await send(manager, T, { type: 'RESTRICTION_REQUESTED', supportTicketId: 'SR-1001' });
+    expect((await send(admin, T, { type: 'DIRECT_BILL_RESTRICTED' })).state).toBe('enrolling');
+    const E = (await childOf({ machine: 'enrollment', parentId: T })).id;
+    await send(ga, E, { type: 'SUBMIT' });
+    await send(admin, E, { type: 'APPROVE' });
+    await send(ga, E, { type: 'ACCEPT_AGREEMENT', agreementVersion: 'MPA-2026' });
+
+    // Customers, then the partnership: the distributor answers in its own name.
+    const fabrikam: Schema<'CustomerInput'> = {
+      name: 'Fabrikam',
+      tenantId: crypto.randomUUID(),
+      acquiredAs: 'direct_bill',
+      mcaAcceptance: 'partner_attestation',
+      billTo: { companyName: 'Fabrikam GmbH', email: 'billing@fabrikam.example', country: 'DE' },
+      subscriptions: [
+        { id: `fab-e3-${T}`, offer: 'Microsoft 365 E3', kind: 'nce_license', quantity: 25 },
+      ],
+    };
+    const imported = ok(
+      await manager.POST('/v1/partners/{id}/customers', {
+        params: { path: { id: partner.id } },
+        body: [fabrikam],
+      }),
+    );
+    const customer = imported.items[0]!;
+    const provider = ok(await admin.POST('/v1/providers', { body: buildProvider() }));
+    const distributor = createTiershiftClient(
+      base,
+      await token('provider', { providerId: provider.id }),
+    );
+    await send(manager, T, { type: 'PARTNERSHIP_REQUESTED', providerId: provider.id });
+    await send(distributor, T, { type: 'PROVIDER_INVITATION_SENT', providerId: provider.id });
+    const migrating = await send(ga, T, {
+      type: 'PROVIDER_INVITATION_ACCEPTED',
+      providerId: provider.id,
+    });
+    expect(migrating.state).toBe('migratingCustomers');
+
+    // The relationship through its consent checkpoint; the MCA recorded by the distributor.
+    const R = (await childOf({ machine: 'resellerRelationship', customerId: customer.id })).id;
+    await send(manager, R, { type: 'USE_EXTENSION' });
+    await send(manager, R, {
+      type: 'CONSENT_GRANTED',
+      grantedBy: { name: 'Carla Jung', email: 'carla@fabrikam.example' },
+      method: 'signed_form',
+      statementVersion: 'rre-consent-v1',
+      evidenceRef: 'DMS-4411',
+    });
+    await send(ga, R, { type: 'BILL_TO_SHARING_CONFIRMED' });
+    await send(manager, R, { type: 'RELATIONSHIP_ACCEPTED' });
+    const M = (await childOf({ machine: 'mcaReacceptance', customerId: customer.id })).id;
+    await send(manager, M, { type: 'ACCEPTANCE_REQUESTED' });
+    const accepted = await send(distributor, M, {
+      type: 'ACCEPTANCE_RECORDED',
+      acceptedBy: { firstName: 'Carla', lastName: 'Jung', email: 'carla@fabrikam.example' },
+      dateAgreed: h.clock.now().toISOString().slice(0, 10),
+    });
+    expect(accepted).toMatchObject({ state: 'accepted', status: 'done' });
+
+    // The transfer: every subscription moves, and with it the customer.
+    const X = (await childOf({ machine: 'subscriptionTransfer', customerId: customer.id })).id;
+    const ids = customer.subscriptions.map((s) => s.id);
+    await send(manager, X, { type: 'CUSTOMER_AGREED' });
+    await send(distributor, X, { type: 'DETAILS_CONFIRMED', subscriptionIds: ids });
+    await send(distributor, X, {
+      type: 'TRANSFER_REQUEST_CREATED',
+      customerEmail: 'it@fabrikam.example',
+      sourcePartnerTenantId: partner.tenantId,
+    });
+    await send(manager, X, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ids });
+    for (const id of ids) {
+      await send(distributor, X, {
+        type: 'SUBSCRIPTION_TRANSFERRED',
+        subscriptionId: id,
+        newSubscriptionId: `nw-${id}`,
+      });
+    }
+
+    const transition = ok(await manager.GET('/v1/workflows/{id}', { params: { path: { id: T } } }));
+    expect(transition).toMatchObject({
+      state: 'completed',
+      output: { customersMoved: 1, customersExcluded: 0, subscriptionsTransferred: ids.length },
+    });
+    const history = ok(
+      await manager.GET('/v1/workflows/{id}/history', { params: { path: { id: T } } }),
+    );
+    expect(history.items[0]?.type).toBe('CREATED');
   });
 });

@@ -851,8 +851,31 @@ export interface components {
              */
             type: "APPROVE";
         };
+        /** @description An indirect reseller enrollment as its machine keeps it. */
+        EnrollmentContext: {
+            profile: components["schemas"]["EnrollmentProfile"];
+            plaRegion: string;
+            cspRegion: string;
+            /** @enum {string} */
+            tenantStrategy: "existing_tenant" | "new_tenant";
+            profileConfirmed: boolean;
+            directBillRestricted: boolean;
+            /** @description Times it was submitted; a rejected enrollment can be revised and submitted again. */
+            submissions: number;
+            /** @description Microsoft's reason for the latest rejection, kept after a revision. */
+            rejectionReason: string | null;
+            /** @description The Microsoft Partner Agreement version a Global admin accepted. */
+            agreementVersion: string | null;
+            /** @description Why the partner withdrew; null when it gave no reason or did not withdraw. */
+            withdrawalReason: string | null;
+        };
         /** @description An event a client may send to a enrollment workflow. */
         EnrollmentEvent: components["schemas"]["EnrollmentUpdateProfileEvent"] | components["schemas"]["EnrollmentSubmitEvent"] | components["schemas"]["EnrollmentApproveEvent"] | components["schemas"]["EnrollmentRejectEvent"] | components["schemas"]["EnrollmentReviseEvent"] | components["schemas"]["EnrollmentAcceptAgreementEvent"] | components["schemas"]["EnrollmentWithdrawEvent"];
+        /** @description The accepted agreement version, or null when the enrollment was withdrawn. */
+        EnrollmentOutput: {
+            /** @description The Microsoft Partner Agreement version a Global admin accepted. */
+            agreementVersion: string | null;
+        };
         EnrollmentProfile: {
             maicppMember: boolean;
             plaVerified: boolean;
@@ -928,6 +951,31 @@ export interface components {
              */
             type: "WITHDRAW";
             reason?: string;
+        };
+        EnrollmentWorkflow: {
+            id: string;
+            /** @constant */
+            machine: "enrollment";
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: components["schemas"]["EnrollmentContext"];
+            /** @description once the workflow is done */
+            output?: components["schemas"]["EnrollmentOutput"];
         };
         FieldError: {
             /** @description dotted; empty for the whole body */
@@ -1083,8 +1131,62 @@ export interface components {
              */
             type: "ACCEPTANCE_REQUESTED";
         };
+        /** @description One customer's Microsoft Customer Agreement re-acceptance as its machine keeps it. */
+        McaReacceptanceContext: {
+            customerId: string;
+            providerId: string;
+            /** @enum {string} */
+            mcaAcceptance: "none" | "partner_attestation" | "admin_center";
+            /** @description The earlier acceptance was the partner's attestation, which does not carry over. */
+            attestationInvalidated: boolean;
+            /** @description Who accepted the agreement through the provider, and on which day. */
+            acceptance: {
+                acceptedBy: {
+                    firstName: string;
+                    lastName: string;
+                    /** Format: email */
+                    email: string;
+                };
+                /** Format: date */
+                dateAgreed: string;
+            } | null;
+            /** @description Reminders recorded while the acceptance was awaited, one every 7 days. */
+            reminders: number;
+        };
         /** @description An event a client may send to a mcaReacceptance workflow. */
         McaReacceptanceEvent: components["schemas"]["McaReacceptanceAcceptanceRequestedEvent"] | components["schemas"]["McaReacceptanceAcceptanceRecordedEvent"];
+        /** @description How the customer came to hold a valid agreement. */
+        McaReacceptanceOutput: {
+            /** @description Accepted in the Microsoft 365 admin center before: nothing had to be done. */
+            retained: boolean;
+            /** @description The day the customer accepted through the provider; null when retained. */
+            dateAgreed: string | null;
+        };
+        McaReacceptanceWorkflow: {
+            id: string;
+            /** @constant */
+            machine: "mcaReacceptance";
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: components["schemas"]["McaReacceptanceContext"];
+            /** @description once the workflow is done */
+            output?: components["schemas"]["McaReacceptanceOutput"];
+        };
         NextEvent: {
             type: string;
             /** @description who may send it now */
@@ -1223,6 +1325,34 @@ export interface components {
             type: "CONSENT_REVOKED";
             reason: string;
         };
+        ResellerRelationshipContext: {
+            customerId: string;
+            providerId: string;
+            providerNeedsAdmin: boolean;
+            /** @description left out for a provider until the bill-to sharing is confirmed */
+            billTo?: {
+                [key: string]: unknown;
+            };
+            /** @description How the relationship is made; null until chosen. */
+            method: ("extension" | "invitation") | null;
+            /** @description The customer's standing consent; null before it is given and after a revocation. */
+            consent: {
+                grantedBy: {
+                    name: string;
+                    /** Format: email */
+                    email: string;
+                };
+                /** @enum {string} */
+                method: "customer_link" | "signed_form" | "recorded_call" | "email";
+                statementVersion: string;
+                evidenceRef?: string;
+            } | null;
+            /** @description The customer's bill-to information was shared with the provider. */
+            billToShared: boolean;
+            declineReason: string | null;
+            /** @description Times the customer took its consent back. */
+            revocations: number;
+        };
         /** @description An event a client may send to a resellerRelationship workflow. */
         ResellerRelationshipEvent: components["schemas"]["ResellerRelationshipUseExtensionEvent"] | components["schemas"]["ResellerRelationshipUseInvitationEvent"] | components["schemas"]["ResellerRelationshipConsentGrantedEvent"] | components["schemas"]["ResellerRelationshipConsentDeclinedEvent"] | components["schemas"]["ResellerRelationshipBillToSharingConfirmedEvent"] | components["schemas"]["ResellerRelationshipConsentRevokedEvent"] | components["schemas"]["ResellerRelationshipRelationshipAcceptedEvent"] | components["schemas"]["ResellerRelationshipInvitationAcceptedEvent"];
         /** @description The customer accepted the indirect reseller invitation. Sent by: manager, global_admin, customer. */
@@ -1232,6 +1362,12 @@ export interface components {
              * @enum {string}
              */
             type: "INVITATION_ACCEPTED";
+        };
+        /** @description The method the relationship was made with, and what it gives the provider. */
+        ResellerRelationshipOutput: {
+            method: ("extension" | "invitation") | null;
+            /** @description The provider may hold admin rights in the tenant (the invitation was used). */
+            adminPrivileges: boolean;
         };
         /** @description The customer accepted the relationship. Sent by: manager, global_admin, customer. */
         ResellerRelationshipRelationshipAcceptedEvent: {
@@ -1256,6 +1392,31 @@ export interface components {
              * @enum {string}
              */
             type: "USE_INVITATION";
+        };
+        ResellerRelationshipWorkflow: {
+            id: string;
+            /** @constant */
+            machine: "resellerRelationship";
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: components["schemas"]["ResellerRelationshipContext"];
+            /** @description once the workflow is done */
+            output?: components["schemas"]["ResellerRelationshipOutput"];
         };
         RevokeConsentRequestRequest: {
             /** @default revoked by the partner */
@@ -1292,6 +1453,50 @@ export interface components {
             type: "CANCEL";
             reason: string;
         };
+        /** @description One customer's subscription transfer as its machine keeps it. */
+        SubscriptionTransferContext: {
+            customerId: string;
+            providerId: string;
+            partnerTenantId: string;
+            mcaConfirmed: boolean;
+            /** @description The customer's subscriptions; a migrated legacy one shows its new id and kind. */
+            subscriptions: {
+                id: string;
+                /** @enum {string} */
+                kind: "nce_license" | "azure_plan" | "legacy_license" | "legacy_azure";
+                /** @description The base subscription an add-on belongs to and travels with; null for a base. */
+                baseSubscriptionId: string | null;
+            }[];
+            /** @description Subscriptions settled for the transfer, add-ons included; empty until then. */
+            confirmedIds: string[];
+            /** @description The open transfer request; null before it is created and after it expires. */
+            request: {
+                /** Format: email */
+                customerEmail: string;
+                /** Format: uuid */
+                sourcePartnerTenantId: string;
+                /** @description The source partner was told of the request. */
+                sourceNotified: boolean;
+            } | null;
+            /** @description Each submitted subscription, by its id, with where its transfer stands. */
+            results: {
+                [key: string]: {
+                    /** @constant */
+                    status: "pending";
+                } | {
+                    /** @constant */
+                    status: "transferred";
+                    newSubscriptionId: string;
+                } | {
+                    /** @constant */
+                    status: "failed";
+                    reason: string;
+                };
+            };
+            /** @description Transfer requests that expired after 30 days without a submission. */
+            expiredRequests: number;
+            cancelReason: string | null;
+        };
         /** @description Step 1 done. Sent by: manager, global_admin. */
         SubscriptionTransferCustomerAgreedEvent: {
             /**
@@ -1311,6 +1516,15 @@ export interface components {
         };
         /** @description An event a client may send to a subscriptionTransfer workflow. */
         SubscriptionTransferEvent: components["schemas"]["SubscriptionTransferCustomerAgreedEvent"] | components["schemas"]["SubscriptionTransferSubscriptionMigratedEvent"] | components["schemas"]["SubscriptionTransferDetailsConfirmedEvent"] | components["schemas"]["SubscriptionTransferTransferRequestCreatedEvent"] | components["schemas"]["SubscriptionTransferTransferSubmittedEvent"] | components["schemas"]["SubscriptionTransferSubscriptionTransferredEvent"] | components["schemas"]["SubscriptionTransferSubscriptionTransferFailedEvent"] | components["schemas"]["SubscriptionTransferRetryEvent"] | components["schemas"]["SubscriptionTransferCancelEvent"];
+        /** @description What the transfer moved; a cancelled transfer may have moved none. */
+        SubscriptionTransferOutput: {
+            /** @description Subscriptions now on the provider's billing. */
+            transferred: number;
+            /** @description The new subscription id of each transferred one, by its old id. */
+            newSubscriptionIds: {
+                [key: string]: string;
+            };
+        };
         /** @description Tries the failed subscriptions again. Sent by: manager, global_admin. */
         SubscriptionTransferRetryEvent: {
             /**
@@ -1371,6 +1585,31 @@ export interface components {
             type: "TRANSFER_SUBMITTED";
             subscriptionIds: string[];
         };
+        SubscriptionTransferWorkflow: {
+            id: string;
+            /** @constant */
+            machine: "subscriptionTransfer";
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: components["schemas"]["SubscriptionTransferContext"];
+            /** @description once the workflow is done */
+            output?: components["schemas"]["SubscriptionTransferOutput"];
+        };
         Timer: {
             id: string;
             workflowId: string;
@@ -1405,6 +1644,45 @@ export interface components {
              * @enum {string}
              */
             type: "CONFIRM_PROFILE";
+        };
+        /** @description A partner's move as the transition machine keeps it. */
+        TransitionContext: {
+            /** @enum {string} */
+            tenantStrategy: "existing_tenant" | "new_tenant";
+            migrationDeadline: string | null;
+            /** @description The partner confirmed its profile and PartnerID are current. */
+            profileConfirmed: boolean;
+            /** @description Support requests opened to restrict the direct-bill enrollment, oldest first. */
+            supportTicketIds: string[];
+            /** @description The direct-bill enrollment is Restricted (existing-tenant path). */
+            directBillRestricted: boolean;
+            /** @description The tenant registered for the indirect business; null until then, or when the existing tenant is kept. */
+            newTenantId: string | null;
+            /** @description The enrollment workflow, once it is active. */
+            enrollmentId: string | null;
+            /** @description Every provider asked for a partnership, by provider id, with where it stands. */
+            partnerships: {
+                [key: string]: "requested" | "invited" | "declined" | "accepted";
+            };
+            /** @description The provider whose invitation was accepted: it serves the customers. */
+            providerId: string | null;
+            /** @description The customers to move have their workflows; until then none can settle the move. */
+            customersPlanned: boolean;
+            /** @description Direct-bill customers planned for the move so far. */
+            customersTotal: number;
+            /** @description Customers whose subscriptions were transferred. */
+            customersMoved: number;
+            /** @description Customers left out of the move. */
+            customersExcluded: number;
+            /** @description Subscriptions now on the provider's billing. */
+            subscriptionsTransferred: number;
+            incentivesInvitationReceived: boolean;
+            /** @description Thirty days went by in partnering without the incentives invitation. */
+            incentivesInvitationOverdue: boolean;
+            /** @description The migration deadline's day ended while the move was still open. */
+            migrationOverdue: boolean;
+            /** @description Why the move was stopped, by a person or by a withdrawn enrollment. */
+            cancelReason: string | null;
         };
         /** @description The direct-bill enrollment is Restricted. Sent by: manager, global_admin, admin. */
         TransitionDirectBillRestrictedEvent: {
@@ -1443,6 +1721,20 @@ export interface components {
             type: "NEW_TENANT_REGISTERED";
             /** Format: uuid */
             tenantId: string;
+        };
+        /** @description The counts a finished move ends with. */
+        TransitionOutput: {
+            /** @description Customers whose subscriptions were transferred. */
+            customersMoved: number;
+            /** @description Customers left out of the move. */
+            customersExcluded: number;
+            /** @description Subscriptions now on the provider's billing. */
+            subscriptionsTransferred: number;
+            /**
+             * @description Sandbox and Partner Center API access ended with the move.
+             * @constant
+             */
+            apiAccessRevoked: true;
         };
         /** @description The partner asks a provider of its CSP region for a partnership; the provider then sees the transition. Sent by: manager, global_admin. */
         TransitionPartnershipRequestedEvent: {
@@ -1499,6 +1791,53 @@ export interface components {
             type: "RESTRICTION_REQUESTED";
             supportTicketId: string;
         };
+        TransitionWorkflow: {
+            id: string;
+            /** @constant */
+            machine: "transition";
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: components["schemas"]["TransitionContext"];
+            /** @description once the workflow is done */
+            output?: components["schemas"]["TransitionOutput"];
+        };
+        UnsupportedWorkflow: {
+            id: string;
+            machine: string;
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            stateValue: null;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            /** @description holds `machine_version_unsupported` */
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            context: null;
+        };
         UpdatePartnerRequest: {
             name?: string;
             mpnId?: string;
@@ -1519,27 +1858,7 @@ export interface components {
                 reason: "workflow_missing" | "history_shorter" | "head_hash_differs" | "chain_broken" | "row_fields_differ";
             }[];
         };
-        Workflow: {
-            id: string;
-            machine: string;
-            machineVersion: number;
-            parentId: string | null;
-            partnerId: string;
-            customerId?: string;
-            providerId?: string;
-            /** @description deepest contract state, dotted */
-            state: string;
-            stateValue: unknown;
-            /** @enum {string} */
-            status: "active" | "done" | "cancelled";
-            context: unknown;
-            output?: unknown;
-            nextEvents: components["schemas"]["NextEvent"][];
-            flags: string[];
-            version: number;
-            createdAt: string;
-            updatedAt: string;
-        };
+        Workflow: components["schemas"]["TransitionWorkflow"] | components["schemas"]["EnrollmentWorkflow"] | components["schemas"]["ResellerRelationshipWorkflow"] | components["schemas"]["McaReacceptanceWorkflow"] | components["schemas"]["SubscriptionTransferWorkflow"] | components["schemas"]["UnsupportedWorkflow"];
     };
     responses: {
         /** @description The request could not be read: `malformed_request` (not JSON, not an object). */
@@ -2221,6 +2540,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];

@@ -4,6 +4,11 @@ import type { components, operations, paths } from './api-types.ts';
 export type { components, operations, paths };
 export type TiershiftClient = Client<paths>;
 
+/** The body of `POST /v1/workflows/{id}/events`: any machine's events, checked by type. */
+export type EventBody = NonNullable<
+  operations['sendEvent']['requestBody']
+>['content']['application/json'];
+
 /** Schemas of the API by component name, e.g. `Schema<'Workflow'>`. */
 export type Schema<Name extends keyof components['schemas']> = components['schemas'][Name];
 

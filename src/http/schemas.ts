@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { WorkflowDefinition } from '../../machines/common.ts';
+import { definitions } from '../../machines/registry.ts';
 import { apiSchema } from './api-schema.ts';
 import { dbInt } from './numbers.ts';
 import { enrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
@@ -182,27 +184,67 @@ const fieldError = apiSchema(
   z.object({ path: z.string().describe('dotted; empty for the whole body'), message: z.string() }),
 );
 
+const workflowFields = {
+  id: z.string(),
+  machine: z.string(),
+  machineVersion: z.number().int(),
+  parentId: z.string().nullable(),
+  partnerId: z.string(),
+  customerId: z.string().optional(),
+  providerId: z.string().optional(),
+  state: z.string().describe('deepest contract state, dotted'),
+  stateValue: z.unknown().describe("XState's state value, nested for parallel or compound states"),
+  status: z.enum(['active', 'done', 'cancelled']),
+  nextEvents: z.array(nextEvent),
+  flags: z.array(z.string()),
+  version: z.number().int().describe('as the ETag and If-Match give it'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+};
+
+const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+
+/** A machine's context as the API shows it: a provider sees no bill-to until it is shared. */
+function viewedContext(definition: WorkflowDefinition): z.ZodType {
+  const { context } = definition;
+  if (!(context instanceof z.ZodObject) || !('billTo' in context.shape)) return context;
+  return context.extend({
+    billTo: (context.shape.billTo as z.ZodType)
+      .optional()
+      .describe('left out for a provider until the bill-to sharing is confirmed'),
+  });
+}
+
+/** A workflow of one machine, with that machine's context and output. */
+function machineWorkflow(definition: WorkflowDefinition) {
+  const name = pascal(definition.name);
+  return apiSchema(
+    `${name}Workflow`,
+    z.object({
+      ...workflowFields,
+      machine: z.literal(definition.name),
+      context: apiSchema(`${name}Context`, viewedContext(definition)),
+      output: apiSchema(`${name}Output`, definition.output)
+        .optional()
+        .describe('once the workflow is done'),
+    }),
+  );
+}
+
+/** A row stored by a machine version this server does not run: shown, never interpreted. */
+const unsupportedWorkflow = apiSchema(
+  'UnsupportedWorkflow',
+  z.object({
+    ...workflowFields,
+    stateValue: z.null(),
+    context: z.null(),
+    flags: z.array(z.string()).describe('holds `machine_version_unsupported`'),
+  }),
+);
+
 export const workflow = apiSchema(
   'Workflow',
-  z.object({
-    id: z.string(),
-    machine: z.string(),
-    machineVersion: z.number().int(),
-    parentId: z.string().nullable(),
-    partnerId: z.string(),
-    customerId: z.string().optional(),
-    providerId: z.string().optional(),
-    state: z.string().describe('deepest contract state, dotted'),
-    stateValue: z.unknown(),
-    status: z.enum(['active', 'done', 'cancelled']),
-    context: z.unknown(),
-    output: z.unknown().optional(),
-    nextEvents: z.array(nextEvent),
-    flags: z.array(z.string()),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  }),
+  z.union([...[...definitions.values()].map(machineWorkflow), unsupportedWorkflow]),
 );
 
 export const workflowQuery = z.strictObject({
