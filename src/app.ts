@@ -10,6 +10,7 @@ import { MalformedRequest } from './errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
 import { unstorableInput } from './http/text-guard.ts';
 import { createAuditRouter } from './http/audit.router.ts';
+import { createCallerRouter } from './http/caller.router.ts';
 import { createConsentLinkRouter } from './http/consent-links.router.ts';
 import { createConsentStatementRouter } from './http/consent-statements.router.ts';
 import { createMachineRouter } from './http/machines.router.ts';
@@ -128,6 +129,7 @@ export function createApp({
   app.use(createMetricsRouter({ db, metrics, catalog, now }));
   app.use('/v1', authenticate(db, now));
   app.use('/v1', limits.perPrincipal);
+  app.use(createCallerRouter({ db, catalog }));
   app.use(createPrincipalRouter({ db, catalog, now }));
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));

@@ -136,6 +136,7 @@ const matrix: Record<string, Row> = {
     body: () => ({ name: 'an auditor', role: 'auditor' }),
     expected: adminOnly(201),
   },
+  'GET /v1/me': { path: () => '/v1/me', expected: signedIn(200) },
   'GET /v1/principals': { path: () => '/v1/principals', expected: adminOnly(200) },
   // Revoking twice changes nothing the second time, so the admin gets 200 each time.
   'POST /v1/principals/:id/revoke': {

@@ -105,6 +105,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The principal this token signs in as; never the token itself
+         * @description Who: any authenticated principal.
+         */
+        get: operations["getCaller"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/principals": {
         parameters: {
             query?: never;
@@ -703,6 +723,18 @@ export interface components {
             }[];
             /** @description SHA-256 over the entries, as `POST /v1/audit/digest/verify` checks it */
             digest: string;
+        };
+        Caller: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "global_admin" | "provider" | "auditor";
+            /** @description the partner a manager or global_admin acts for */
+            partnerId: string | null;
+            /** @description the provider a provider principal acts for */
+            providerId: string | null;
+            /** @description when this token stops working: the principal's expiry or the end of a rotation's overlap, whichever comes first; null when neither is set */
+            expiresAt: string | null;
         };
         Consent: {
             id: string;
@@ -2156,6 +2188,34 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCaller: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Caller"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];

@@ -82,6 +82,20 @@ export async function findActivePrincipalByTokenHash(
     .first('p.*');
 }
 
+/**
+ * When a token stops working, as far as the rows say: the principal's expiry and the end of
+ * the token's rotation overlap, either null when it has none.
+ */
+export async function findTokenLifetime(
+  db: Knex,
+  tokenHash: string,
+): Promise<{ principal_expires_at: Date | null; token_expires_at: Date | null } | undefined> {
+  return db('principals as p')
+    .join('principal_tokens as t', 't.principal_id', 'p.id')
+    .where('t.token_hash', tokenHash)
+    .first('p.expires_at as principal_expires_at', 't.expires_at as token_expires_at');
+}
+
 /** A token's row whatever its state: a token once issued is never issued again. */
 export async function findToken(
   db: Knex,
