@@ -22,6 +22,10 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 PUBLIC_URL=http://localhost:3000 
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The console's browser code and the typed client it uses: esbuild bundles them in memory
+# when the server starts (src/console/bundle.ts); tsc does not compile them to dist/.
+COPY --from=build /app/src/console/ui ./src/console/ui
+COPY --from=build /app/src/client ./src/client
 # The embedded database (used when DATABASE_URL is unset) writes here.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

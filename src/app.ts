@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import { authenticate } from './auth/authenticate.ts';
 import { defaultRateLimitPerIpPerMin, type Config } from './config.ts';
 import type { Engine } from './engine/engine.ts';
+import { createConsoleRouter } from './console/console.router.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { MalformedRequest } from './errors.ts';
 import { errorHandler, notFoundHandler } from './http/errors.ts';
@@ -127,6 +128,7 @@ export function createApp({
   });
   app.use(createMetaRouter({ db, catalog, lifecycle, publicUrl: config.PUBLIC_URL }));
   app.use(createMetricsRouter({ db, metrics, catalog, now }));
+  app.use(createConsoleRouter());
   app.use('/v1', authenticate(db, now));
   app.use('/v1', limits.perPrincipal);
   app.use(createCallerRouter({ db, catalog }));

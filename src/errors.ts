@@ -167,3 +167,15 @@ export class Unavailable extends ProblemError {
     super(503, 'unavailable', 'Service unavailable', unavailableDetails[outcome]);
   }
 }
+
+/** The console's script could not be bundled at start; the server's log says why. */
+export class ConsoleUnavailable extends ProblemError {
+  constructor() {
+    super(
+      503,
+      'console_unavailable',
+      'Service unavailable',
+      "The console could not be built; the server's log says why.",
+    );
+  }
+}

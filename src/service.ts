@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';
 import type { Config } from './config.ts';
+import { consoleAssets } from './console/bundle.ts';
 import { systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { startTimerWorker } from './engine/timer-worker.ts';
@@ -85,6 +86,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       },
     });
     const app = createApp({ db, engine, logger, config, lifecycle, metrics });
+    // Bundled while the server starts, so that the first visit to /console need not wait.
+    void consoleAssets().then(
+      () => logger.debug('console bundled'),
+      (error: unknown) =>
+        logger.error({ err: error }, 'the console could not be bundled; /console answers 503'),
+    );
     const server = await listen(app, config);
     const metricsServer =
       config.METRICS_PORT === undefined

@@ -124,6 +124,11 @@ const matrix: Record<string, Row> = {
   'GET /docs': { path: () => '/docs', expected: everyone(200) },
   'GET /docs/init.js': { path: () => '/docs/init.js', expected: everyone(200) },
   'GET /metrics': { path: () => '/metrics', expected: auditors(200) },
+  // The console's page and files hold nothing of anyone's: its data comes through /v1.
+  'GET /': { path: () => '/', expected: everyone(302) },
+  'GET /console': { path: () => '/console', expected: everyone(200) },
+  'GET /console/app.js': { path: () => '/console/app.js', expected: everyone(200) },
+  'GET /console/console.css': { path: () => '/console/console.css', expected: everyone(200) },
   // The link's token is the credential: a bearer token neither helps nor hurts.
   'GET /consent/:token': { path: () => ids.consentPath, expected: everyone(200) },
   'POST /consent/:token': {

@@ -31,9 +31,27 @@ const docsPolicy: Directives = {
 const docsPath = /^\/docs(\/|$)/i;
 
 /**
+ * The console: its script and stylesheet are files of this origin, it talks to the API on
+ * the same origin with fetch, and it posts no form anywhere else. No inline script or style.
+ */
+const consolePolicy: Directives = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
+const consolePath = /^\/console(\/|$)/i;
+
+/**
  * helmet's headers on every response, with a Content-Security-Policy that fits what is
- * served: the strictest for the API, one that lets Swagger UI run for /docs. The consent page
- * sets its own policy for its inline stylesheet (see consent-links.router.ts).
+ * served: the strictest for the API, one that lets Swagger UI run for /docs, one for the
+ * console's own script and stylesheet. The consent page sets its own policy for its inline
+ * stylesheet (see consent-links.router.ts).
  */
 export function securityHeaders(): RequestHandler {
   const build = (directives: Directives) =>
@@ -43,7 +61,12 @@ export function securityHeaders(): RequestHandler {
     });
   const api = build(apiPolicy);
   const docs = build(docsPolicy);
-  return (req, res, next) => (docsPath.test(req.path) ? docs : api)(req, res, next);
+  const consolePages = build(consolePolicy);
+  return (req, res, next) => {
+    if (docsPath.test(req.path)) return docs(req, res, next);
+    if (consolePath.test(req.path)) return consolePages(req, res, next);
+    return api(req, res, next);
+  };
 }
 
 /**
