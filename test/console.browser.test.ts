@@ -207,6 +207,7 @@ describe('the console in a real browser', () => {
     await expect.poll(() => heading(page).innerText()).toBe('Transitions');
     await page.locator('tbody tr').first().waitFor();
     expect(await fitsWidth()).toBe(true);
+    await page.screenshot({ path: `${artifacts}/console-transitions-narrow.png`, fullPage: true });
     await page.goto(`${base}/console#/workflows/${move.transitionId}`);
     await expect.poll(() => heading(page).innerText()).toMatch(/^Transition of /);
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
