@@ -62,12 +62,6 @@ const exempt: Record<string, number[]> = {
   // Served from memory: no database to lose.
   'GET /openapi.json': [503],
   'GET /docs': [503],
-  // Listed in the document, but no code path answers them: a provider asking for consents
-  // gets 404; the list of workflows filters and never refuses an id; creating a principal
-  // has nothing that conflicts.
-  'GET /v1/consents': [403],
-  'GET /v1/workflows': [404],
-  'POST /v1/principals': [409],
 };
 
 /** Where a run starts; change it to explore, keep it to replay. */

@@ -265,7 +265,7 @@ export function createConsentLinkRouter({ db, engine, catalog, publicUrl }: Deps
     roles: "auditor, admin; a partner's manager or global_admin for their own partner",
     query: consentsQuery,
     response: { status: 200, schema: z.object({ items: z.array(consent) }) },
-    errors: [401, 403, 404, 422],
+    errors: [401, 404, 422],
   });
   router.get('/v1/consents', async (req, res) => {
     const principal = principalOf(req);

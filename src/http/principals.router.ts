@@ -68,7 +68,7 @@ export function createPrincipalRouter({
       },
     },
     response: { status: 201, schema: principalCreated },
-    errors: [400, 401, 403, 409, 422],
+    errors: [400, 401, 403, 422],
     idempotent: true,
   });
   router.post('/v1/principals', async (req, res) => {

@@ -119,7 +119,7 @@ export function createWorkflowRouter({ db, engine, catalog }: Deps): Router {
     roles: 'any, scoped',
     query: workflowQuery,
     response: { status: 200, schema: page(workflow) },
-    errors: [401, 404, 422],
+    errors: [401, 422],
   });
   router.get('/v1/workflows', async (req, res) => {
     const principal = principalOf(req);
