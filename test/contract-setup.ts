@@ -51,7 +51,9 @@ ServerResponse.prototype.write = function (this: ServerResponse, ...args: unknow
 ServerResponse.prototype.end = function (this: ServerResponse, ...args: unknown[]) {
   keep(this, args[0], args[1]);
   const req = (this as ServerResponse & { req?: IncomingMessage & { originalUrl?: string } }).req;
-  if (req && req.method !== 'HEAD') {
+  // Only the API's own answers (Express marks its requests with `app`): a listener of
+  // another kind, such as the metrics port, serves no route of the document.
+  if (req && req.method !== 'HEAD' && 'app' in req) {
     const contentType = this.getHeader('content-type') ?? typesGiven.get(this);
     recorded.push({
       method: req.method ?? 'GET',

@@ -5,7 +5,8 @@ import type { EnrollmentProfile } from '../machines/enrollment/enrollment.profil
 import { as } from './harness.ts';
 
 let counter = 0;
-const unique = () => `${Date.now() % 1_000_000}${++counter}${randomInt(1000)}`;
+// Separated, so that two different counters and draws can never spell the same id.
+const unique = () => `${Date.now() % 1_000_000}-${++counter}-${randomInt(1000)}`;
 
 /** A profile that meets every enrollment requirement. */
 export function buildProfile(overrides: Partial<EnrollmentProfile> = {}): EnrollmentProfile {
