@@ -8,6 +8,7 @@ import { Engine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
 import { createDatabase, migrateToLatest, type Database } from '../src/store/database.ts';
 import { ManualClock } from './clock.ts';
+import { ownDatabase } from './own-database.ts';
 
 export interface Harness {
   db: Database;
@@ -22,6 +23,11 @@ export interface Harness {
 
 export interface HarnessOptions {
   dataDir?: string;
+  /**
+   * A database no other test file writes to, for tests that count everything of a kind (the
+   * admins, say); without it, on Postgres every file of the run shares one database.
+   */
+  ownDatabase?: boolean;
   rateLimitPerMin?: number;
   rateLimitPerIpPerMin?: number;
   trustProxy?: TrustProxy;
@@ -31,7 +37,7 @@ export interface HarnessOptions {
 /** Another app over a harness's database and engine, e.g. with its own small rate limits. */
 export function buildApp(
   h: Pick<Harness, 'db' | 'engine'>,
-  options: Omit<HarnessOptions, 'dataDir'> = {},
+  options: Omit<HarnessOptions, 'dataDir' | 'ownDatabase'> = {},
 ): Express {
   return createApp({
     db: h.db,
@@ -53,9 +59,12 @@ export function buildApp(
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const databaseUrl = inject('databaseUrl');
-  const db = createDatabase(
-    databaseUrl ? { databaseUrl, poolMax: 20 } : { dataDir: options.dataDir ?? 'memory://' },
-  );
+  const own = options.ownDatabase ? await ownDatabase('harness') : undefined;
+  const db =
+    own?.db ??
+    createDatabase(
+      databaseUrl ? { databaseUrl, poolMax: 20 } : { dataDir: options.dataDir ?? 'memory://' },
+    );
   await migrateToLatest(db);
   const clock = new ManualClock();
   const engine = new Engine({ db, clock });
@@ -69,7 +78,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     adminToken,
     kind: databaseUrl ? 'postgres' : 'pglite',
-    close: () => db.destroy(),
+    close: () => (own ? own.drop() : db.destroy()),
   };
 }
 

@@ -207,7 +207,8 @@ export function describeHostileInput(runs: number): void {
   const workflowFacts = new Map<string, Focus>();
 
   beforeAll(async () => {
-    h = await startHarness();
+    // Its own database: it counts the admins to revoke the last one.
+    h = await startHarness({ ownDatabase: true });
     world = await buildWorld(h);
     const rows = await h
       .db('workflows')
