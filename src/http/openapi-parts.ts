@@ -145,7 +145,7 @@ export function problemResponseComponents(problemSchema: unknown): Record<string
   );
 }
 
-export function problemResponse(
+function problemResponse(
   description: string,
   problemSchema: unknown,
   retry = false,
@@ -156,8 +156,4 @@ export function problemResponse(
     headers: Object.fromEntries(headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])),
     content: { 'application/problem+json': { schema: problemSchema } },
   };
-}
-
-export function problemDescription(status: number): string {
-  return problems[status]?.description ?? 'A problem';
 }
