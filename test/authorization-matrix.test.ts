@@ -220,6 +220,16 @@ const matrix: Record<string, Row> = {
     body: () => ({ type: 'INCENTIVES_INVITATION_RECEIVED' }),
     expected: { ...readersOfA(403), 'manager A': 200 },
   },
+  // Authorized up front by the event's roles; what each caller then reaches is its scope (a
+  // state no workflow is in keeps the other rows' workflows as they are).
+  'POST /v1/workflows/events\\:batch': {
+    path: () => '/v1/workflows/events:batch',
+    body: () => ({
+      filter: { machine: 'transition', partnerId: ids.partnerA, state: 'completed' },
+      event: { type: 'INCENTIVES_INVITATION_RECEIVED' },
+    }),
+    expected: { ...signedIn(403), 'manager A': 200, 'manager B': 200 },
+  },
   'GET /v1/workflows/:id/history': {
     path: () => `/v1/workflows/${ids.transitionA}/history`,
     expected: readersOfA(200),

@@ -22,6 +22,7 @@ import {
   type JsonSchema,
 } from './hostile-values.ts';
 import { buildWorld, type Caller, type World } from './hostile-world.ts';
+import { documentPath } from '../src/http/openapi.ts';
 import { servedRoutes } from './routes.ts';
 
 /** Strings that would change a query if any of them reached SQL as text. */
@@ -285,7 +286,7 @@ export function describeHostileInput(runs: number): void {
   function routesOf(): Route[] {
     return servedRoutes(h.app).map((key) => {
       const [method, pattern] = key.split(' ') as [string, string];
-      const operation = document.paths[pattern.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()];
+      const operation = document.paths[documentPath(pattern)]?.[method.toLowerCase()];
       const who = /Who: (.*)$/m.exec(operation?.description ?? '')?.[1] ?? '';
       return {
         key,
@@ -484,6 +485,21 @@ export function describeHostileInput(runs: number): void {
         roles: event.roles,
       };
     }
+    if (route.key === 'POST /v1/workflows/events\\:batch') {
+      // One machine's event, aimed at that machine's workflows, a few at a time.
+      const machine = pick(g, machineNames);
+      const event = pick(g, clientEvents(machine));
+      const schema = eventSchema(machine, event.type);
+      const body = {
+        filter: {
+          machine,
+          ...(chance(g, 0.5) ? { partnerId: pick(g, world.partners).id } : {}),
+        },
+        event: mode === 'valid' ? values.valid(g, schema) : values.nearlyValid(g, schema),
+        limit: pick(g, [1, 2, 3]),
+      };
+      return { payload: JSON.stringify(body), contentType: 'application/json', roles: event.roles };
+    }
     if (json) {
       const body = mode === 'valid' ? values.valid(g, json) : values.nearlyValid(g, json);
       return { payload: JSON.stringify(body), contentType: 'application/json', roles: route.roles };
@@ -558,7 +574,7 @@ export function describeHostileInput(runs: number): void {
     ]);
     const { method, pattern, operation } = route;
     const params: Record<string, string> = {};
-    for (const [, name] of pattern.matchAll(/:(\w+)/g)) {
+    for (const [, name] of pattern.matchAll(/(?<!\\):(\w+)/g)) {
       params[name!] = param(g, mode, pattern, name!);
     }
     if (params.requestId !== undefined && mode === 'valid' && chance(g, 0.8)) {
@@ -582,7 +598,9 @@ export function describeHostileInput(runs: number): void {
     const { payload, contentType, roles } = bodyOf(g, mode, route, view);
 
     let i = 0;
-    const path = pattern.replace(/:\w+/g, () => encodeLoosely(Object.values(params)[i++] ?? ''));
+    const path = pattern
+      .replace(/(?<!\\):\w+/g, () => encodeLoosely(Object.values(params)[i++] ?? ''))
+      .replaceAll('\\:', ':');
     const query = queryOf(g, mode, route);
     const url = query ? `${path}?${query}` : path;
     let req = requestTo(h.app, method, url);
@@ -628,9 +646,11 @@ export function describeHostileInput(runs: number): void {
    */
   async function deliberate(routes: Route[]): Promise<void> {
     const urlOf = (route: Route) =>
-      route.pattern.replace(/:(\w+)/g, (_m, name: string) =>
-        name === 'token' ? world.consentTokens[0]! : name === 'seq' ? '1' : world.workflows[0]!,
-      );
+      route.pattern
+        .replace(/(?<!\\):(\w+)/g, (_m, name: string) =>
+          name === 'token' ? world.consentTokens[0]! : name === 'seq' ? '1' : world.workflows[0]!,
+        )
+        .replaceAll('\\:', ':');
     const send = (app: Express, route: Route, body?: string, type = 'application/json') => {
       const req = requestTo(app, route.method, urlOf(route)).set(
         'Authorization',

@@ -513,6 +513,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflows/events:batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Applies one event to every workflow that matches a filter
+         * @description Each matching workflow the caller may see gets the event as if it had been sent alone to `POST /v1/workflows/{id}/events`: in a transaction of its own, with the same rules, and recorded in its history, refused or applied. The answer has a result per workflow. Each carries the version it had when this call chose it as `If-Match`: one that moved meanwhile is refused with 412, not acted on. At most `limit` workflows are taken per call; send `nextCursor` back to go on. An event no workflow could take (unknown, not the caller's to send, a payload that does not fit) is refused whole, before any is touched. With an `Idempotency-Key`, a repeated call applies nothing twice.
+         *
+         *     Who: by event (see /v1/machines), within the caller’s scope.
+         */
+        post: operations["sendEventToEach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transitions": {
         parameters: {
             query?: never;
@@ -723,6 +745,63 @@ export interface components {
             }[];
             /** @description SHA-256 over the entries, as `POST /v1/audit/digest/verify` checks it */
             digest: string;
+        };
+        BatchEventRequest: {
+            /** @description Which workflows: those the caller may see that match every field given. */
+            filter: {
+                /** @description the machine whose event `event` is */
+                machine: string;
+                /** @description a state, or a parent state that takes in its nested ones */
+                state?: string;
+                partnerId?: string;
+                customerId?: string;
+                /** @description the transition the workflows belong to */
+                parentId?: string;
+                /** @description only these workflows: a selection made by hand */
+                workflowIds?: string[];
+            };
+            /** @description One event of `filter.machine`, with its fields, exactly as `POST /v1/workflows/{id}/events` takes it. */
+            event: {
+                type: string;
+            } & {
+                [key: string]: unknown;
+            };
+            /**
+             * @description How many matching workflows this call takes.
+             * @default 100
+             */
+            limit: number;
+            /** @description `nextCursor` of the previous call, to go on */
+            cursor?: string;
+        };
+        BatchEventResponse: {
+            /** @description one per workflow taken, in creation order */
+            items: components["schemas"]["BatchEventResult"][];
+            applied: number;
+            refused: number;
+            /** @description matching workflows not yet taken; send `nextCursor` to take them */
+            remaining: number;
+            nextCursor: string | null;
+        };
+        BatchEventResult: {
+            workflowId: string;
+            customerId: string | null;
+            /** @enum {string} */
+            outcome: "applied" | "refused";
+            /** @description what the single-event route would have answered */
+            status: number;
+            /** @description applied: the state it is in now */
+            state?: string;
+            /** @description applied: its version now */
+            version?: number;
+            /** @description refused: the problem code */
+            code?: string;
+            /** @description refused: why, in words */
+            detail?: string;
+            /** @description refused: the rest of the problem (reasons, errors, nextEvents, currentVersion) */
+            problem?: {
+                [key: string]: unknown;
+            };
         };
         Caller: {
             id: string;
@@ -3197,6 +3276,44 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendEventToEach: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchEventRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchEventResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -73,6 +73,14 @@ export interface Operation {
  */
 export const commonErrors = [400, 413, 429, 503] as const;
 
+/**
+ * An Express path as the document writes it: `:id` becomes `{id}`, and a colon Express needs
+ * escaped as literal (`events\\:batch`) is just a colon.
+ */
+export function documentPath(expressPath: string): string {
+  return expressPath.replace(/(?<!\\):(\w+)/g, '{$1}').replaceAll('\\:', ':');
+}
+
 const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** Collects the operations the routers serve, so the OpenAPI document cannot drift from them. */
@@ -94,7 +102,7 @@ export class ApiCatalog {
     const descriptions: Record<string, string> = {};
     const paths: Record<string, Record<string, unknown>> = {};
     for (const op of this.operations) {
-      const path = op.path.replace(/:(\w+)/g, '{$1}');
+      const path = documentPath(op.path);
       let requestBody: unknown;
       if (op.body instanceof z.ZodType) {
         requestBody = jsonBody(schemas.input(op.body, `${pascal(op.operationId)}Request`), op);
@@ -180,7 +188,7 @@ function jsonBody(schema: JsonSchema, op: Operation): JsonSchema {
 }
 
 function parametersOf(op: Operation): { parameters?: unknown[] } {
-  const path = [...op.path.matchAll(/:(\w+)/g)].map(([, name = '']) => ({
+  const path = [...op.path.matchAll(/(?<!\\):(\w+)/g)].map(([, name = '']) => ({
     name,
     in: 'path',
     required: true,

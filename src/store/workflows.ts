@@ -200,6 +200,8 @@ export interface WorkflowFilter {
   partnerId?: string | undefined;
   customerId?: string | undefined;
   parentId?: string | undefined;
+  /** Only these workflows (a selection made by hand), still within the other filters. */
+  ids?: readonly string[] | undefined;
 }
 
 export interface PageCursor {
@@ -215,6 +217,30 @@ export async function listWorkflows(
   after: PageCursor | undefined,
 ): Promise<WorkflowRow[]> {
   const q = db<WorkflowRow>('workflows');
+  applyWorkflowFilter(q, principal, filter);
+  if (after) q.where('seq', '>', after.seq);
+  return q.orderBy('seq').limit(limit);
+}
+
+/** How many workflows a principal may see match `filter`, past `after` when given. */
+export async function countWorkflows(
+  db: Knex,
+  principal: Principal,
+  filter: WorkflowFilter,
+  after: PageCursor | undefined,
+): Promise<number> {
+  const q = db('workflows');
+  applyWorkflowFilter(q, principal, filter);
+  if (after) q.where('seq', '>', after.seq);
+  const [row] = await q.count<Array<{ count: string | number }>>({ count: '*' });
+  return Number(row?.count ?? 0);
+}
+
+function applyWorkflowFilter(
+  q: Knex.QueryBuilder,
+  principal: Principal,
+  filter: WorkflowFilter,
+): void {
   applyWorkflowScope(q, principal);
   if (filter.machine) q.where('machine', filter.machine);
   if (filter.state) {
@@ -225,8 +251,7 @@ export async function listWorkflows(
   if (filter.partnerId) q.where('partner_id', filter.partnerId);
   if (filter.customerId) q.where('customer_id', filter.customerId);
   if (filter.parentId) q.where('parent_id', filter.parentId);
-  if (after) q.where('seq', '>', after.seq);
-  return q.orderBy('seq').limit(limit);
+  if (filter.ids) q.whereIn('id', [...filter.ids]);
 }
 
 /** The rows of `workflows` a principal may read (SPEC §3 "scoped"). */
