@@ -1070,6 +1070,8 @@ export interface components {
                 seq?: number;
                 detail: string;
             }[];
+            /** @description the head hash the workflow records: a valid history ends on it */
+            headHash: string;
         };
         ImportCustomersRequest: components["schemas"]["CustomerInput"] | components["schemas"]["CustomerInput"][];
         ImportCustomersResponse: {
@@ -2850,6 +2852,8 @@ export interface operations {
         parameters: {
             query?: {
                 partnerId?: string;
+                /** @description one workflow’s history only */
+                workflowId?: string;
                 machine?: string;
                 actor?: string;
                 from?: string;
