@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Schema } from '../src/client/index.ts';
 import { findDefinition } from '../machines/registry.ts';
 import { fieldsForRole } from '../src/console/ui/role-fields.ts';
 import { fieldsOf, type JsonSchema } from '../src/console/ui/schema-form.ts';
-import type { Caller } from '../src/console/ui/session.ts';
 import { describeMachine } from '../src/engine/introspection.ts';
 import { jsonSchema } from '../src/http/openapi.ts';
 
@@ -12,6 +12,8 @@ function fields(machine: string, type: string) {
   const described = describeMachine(definition, (schema) => jsonSchema(schema, 'input'));
   return fieldsOf(described.events.find((e) => e.type === type)!.schema as JsonSchema);
 }
+
+type Caller = Schema<'Caller'>;
 
 const caller = (role: Caller['role'], extra: Partial<Caller> = {}): Caller => ({
   id: 'prn_1',

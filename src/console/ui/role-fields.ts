@@ -1,5 +1,8 @@
 import type { Field } from './schema-form.ts';
-import type { Caller } from './session.ts';
+import type { Schema } from '../../client/index.ts';
+
+// From the client, not session.ts: this module is pure and is tested in Node, without a DOM.
+type Caller = Schema<'Caller'>;
 
 /**
  * An event form's fields as the signed-in role may fill them. A provider acts in its own name
