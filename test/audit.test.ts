@@ -40,7 +40,11 @@ describe('tamper-evident history', () => {
   it('when nothing was touched, then the chain verifies', async () => {
     const move = await someHistory();
     const res = await verify(move.transitionId, move.team.auditor);
-    expect(res.body).toEqual({ valid: true, checked: 4, problems: [] });
+    const history = await as(h.app, move.team.auditor).get(
+      `/v1/workflows/${move.transitionId}/history`,
+    );
+    const head = (history.body as { items: Array<{ hash: string }> }).items[3]!.hash;
+    expect(res.body).toEqual({ valid: true, checked: 4, problems: [], headHash: head });
   });
 
   it('when someone updates or deletes history, then the database refuses', async () => {
@@ -230,5 +234,28 @@ describe('export', () => {
     const own = await as(h.app, other.team.manager).get('/v1/audit/events');
     expect(own.text).not.toContain(move.transitionId);
     expect((await as(h.app, other.provider.token).get('/v1/audit/events')).status).toBe(403);
+  });
+
+  it('when one workflow is exported, then only its rows come, and another partner’s is not found', async () => {
+    const move = await someHistory();
+    const [enrollment] = await move.children('machine=enrollment');
+    const res = await supertest(h.app)
+      .get(`/v1/audit/events?workflowId=${move.transitionId}`)
+      .set('Authorization', `Bearer ${move.team.manager}`)
+      .set('Accept', 'text/csv');
+    expect(res.status).toBe(200);
+    const lines = res.text.trim().split('\n');
+    expect(lines).toHaveLength(1 + 4);
+    expect(lines.slice(1).every((l) => l.includes(`,${move.transitionId},`))).toBe(true);
+    expect(res.text).not.toContain(enrollment!.id);
+
+    const other = await Move.start(h.app, h.adminToken);
+    const foreign = `/v1/audit/events?workflowId=${move.transitionId}`;
+    expect((await as(h.app, other.team.manager).get(foreign)).status).toBe(404);
+    expect((await as(h.app, other.team.globalAdmin).get(foreign)).status).toBe(404);
+    expect((await as(h.app, move.provider.token).get(foreign)).status).toBe(403);
+    expect(
+      (await as(h.app, h.adminToken).get('/v1/audit/events?workflowId=wf_unknown')).status,
+    ).toBe(404);
   });
 });

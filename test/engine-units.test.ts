@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findDefinition } from '../machines/registry.ts';
 import { parseEtag } from '../src/engine/engine.ts';
-import { finishingEventTypes } from '../src/engine/introspection.ts';
+import { finishingEventTypes, nextEvents } from '../src/engine/introspection.ts';
 import { canonicalJson, chainHash, genesisHash } from '../src/engine/hash.ts';
 import { addBusinessDays, dueAt } from '../src/engine/time.ts';
 
@@ -81,5 +81,30 @@ describe('events that may finish a workflow', () => {
       expect(of('subscriptionTransfer'), type).toContain(type);
     }
     expect(of('subscriptionTransfer')).not.toContain('CUSTOMER_AGREED');
+  });
+});
+
+describe('the events a workflow takes now', () => {
+  it('when a state forbids a role whatever it sends, then that role is not listed for the event', () => {
+    const definition = findDefinition('subscriptionTransfer')!;
+    const context = {
+      customerId: 'cus_1',
+      providerId: 'prv_1',
+      partnerTenantId: 'tenant',
+      mcaConfirmed: true,
+      subscriptions: [],
+      confirmedIds: ['s1'],
+      request: null,
+      results: {},
+      expiredRequests: 0,
+      cancelReason: null,
+    };
+    const cancelRoles = (value: string) =>
+      nextEvents(definition, definition.machine.resolveState({ value, context })).find(
+        (e) => e.type === 'CANCEL',
+      )?.roles;
+    // A provider may call a transfer off before it is submitted, not after.
+    expect(cancelRoles('sourceReview')).toEqual(['provider', 'manager', 'global_admin']);
+    expect(cancelRoles('transferring')).toEqual(['manager', 'global_admin']);
   });
 });

@@ -1149,6 +1149,8 @@ export interface components {
                 seq?: number;
                 detail: string;
             }[];
+            /** @description the head hash the workflow records: a valid history ends on it */
+            headHash: string;
         };
         ImportCustomersRequest: components["schemas"]["CustomerInput"] | components["schemas"]["CustomerInput"][];
         ImportCustomersResponse: {
@@ -2929,6 +2931,8 @@ export interface operations {
         parameters: {
             query?: {
                 partnerId?: string;
+                /** @description one workflow’s history only */
+                workflowId?: string;
                 machine?: string;
                 actor?: string;
                 from?: string;

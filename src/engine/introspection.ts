@@ -41,17 +41,24 @@ export function acceptedEventTypes(snapshot: AnyMachineSnapshot): Set<string> {
   return types;
 }
 
-/** What a client may send now: the accepted events minus those only the system sends. */
+/**
+ * What a client may send now: the accepted events minus those only the system sends, each
+ * with the roles that may send it in this state. A role the state forbids whatever it sends
+ * (a provider cancelling a submitted transfer) is left out, so no client offers it.
+ */
 export function nextEvents(
   definition: WorkflowDefinition,
   snapshot: AnyMachineSnapshot,
 ): NextEvent[] {
   if (snapshot.status !== 'active') return [];
+  const state = contractState(snapshot);
   const out: NextEvent[] = [];
   for (const type of acceptedEventTypes(snapshot)) {
     const spec = definition.events[type];
     if (!spec) continue;
-    const roles = spec.roles.filter((r) => r !== 'system');
+    const roles = spec.roles.filter(
+      (r) => r !== 'system' && spec.forbid?.(state, r, {}) === undefined,
+    );
     if (roles.length > 0) out.push({ type, roles });
   }
   return out.sort((a, b) => a.type.localeCompare(b.type));

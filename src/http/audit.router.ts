@@ -43,6 +43,7 @@ const verdict = apiSchema(
     checked: z.number().int(),
     firstBrokenSeq: z.number().int().optional(),
     problems: z.array(problem),
+    headHash: z.string().describe('the head hash the workflow records: a valid history ends on it'),
   }),
 );
 // The access fields are optional so that digests saved before they were added still verify.
@@ -69,6 +70,7 @@ const digest = apiSchema(
 const digestQuery = z.strictObject({ partnerId: z.string().optional() });
 const exportQuery = z.strictObject({
   partnerId: z.string().optional(),
+  workflowId: z.string().optional().describe('one workflow’s history only'),
   machine: z.string().optional(),
   actor: z.string().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
@@ -122,7 +124,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     const principal = principalOf(req);
     const row = await visible(req.params.id, principal);
     requireRole(req, auditRoles);
-    res.json(await verifyChain(db, row));
+    res.json({ ...(await verifyChain(db, row)), headHash: row.head_hash });
   });
 
   catalog.add({
@@ -292,10 +294,13 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     } else if (principal.role !== 'auditor' && principal.role !== 'admin') {
       throw new Forbidden();
     }
+    // A workflow outside the caller's scope is not found, as everywhere else.
+    if (query.workflowId !== undefined) await visible(query.workflowId, principal);
     const csv =
       req.accepts(['application/x-ndjson', 'application/json', 'text/csv']) === 'text/csv';
     const pages = exportPages(db, {
       partnerId,
+      workflowId: query.workflowId,
       machine: query.machine,
       actorId: query.actor,
       from: query.from ? new Date(query.from) : undefined,

@@ -83,6 +83,7 @@ export async function* historyPages(
 
 export interface ExportFilter {
   partnerId?: string | undefined;
+  workflowId?: string | undefined;
   machine?: string | undefined;
   actorId?: string | undefined;
   from?: Date | undefined;
@@ -104,6 +105,7 @@ export async function* exportPages(
       .select('history.*', 'workflows.machine', 'workflows.partner_id')
       .where('history.position', '>', after);
     if (filter.partnerId) q.andWhere('workflows.partner_id', filter.partnerId);
+    if (filter.workflowId) q.andWhere('history.workflow_id', filter.workflowId);
     if (filter.machine) q.andWhere('workflows.machine', filter.machine);
     if (filter.actorId) q.andWhere('history.actor_id', filter.actorId);
     if (filter.from) q.andWhere('history.at', '>=', filter.from);

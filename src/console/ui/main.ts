@@ -10,6 +10,7 @@ import {
   type Caller,
   type Session,
 } from './session.ts';
+import { historyPage } from './views/history.ts';
 import type { Page } from './views/page.ts';
 import { signInView } from './views/sign-in.ts';
 import { transitionsPage } from './views/transitions.ts';
@@ -120,15 +121,21 @@ function decoded(segment: string): string | undefined {
   }
 }
 
-/** Draws the page the address's hash names: `#/` the transitions, `#/workflows/{id}` one. */
+/**
+ * Draws the page the address's hash names: `#/` the transitions, `#/workflows/{id}` one,
+ * `#/workflows/{id}/history` its history.
+ */
 function draw(session: Session, notice?: string): void {
   drawn += 1;
   const page = pageFor(session, drawn);
   const path = window.location.hash.replace(/^#/, '') || '/';
   const workflow = /^\/workflows\/([^/]+)$/.exec(path);
   const id = workflow?.[1] === undefined ? undefined : decoded(workflow[1]);
+  const history = /^\/workflows\/([^/]+)\/history$/.exec(path);
+  const historyOf = history?.[1] === undefined ? undefined : decoded(history[1]);
   if (!notice) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
   if (id !== undefined) void workflowPage(session, page, id, notice);
+  else if (historyOf !== undefined) void historyPage(session, page, historyOf);
   else if (path === '/') transitionsPage(session, page);
   else {
     page.show(

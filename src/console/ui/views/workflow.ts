@@ -2,6 +2,7 @@ import type { EventBody } from '../../../client/index.ts';
 import { h, link, uniqueId, type Child } from '../dom.ts';
 import { eventForm, focusFirstField, type SendResult } from '../event-form.ts';
 import { problemView, unreachableView } from '../problem.ts';
+import { fieldsForRole } from '../role-fields.ts';
 import { fieldsOf } from '../schema-form.ts';
 import type { Machine, Session, Workflow } from '../session.ts';
 import { idView, recordView, valueView } from '../values.ts';
@@ -186,13 +187,16 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
 
   const choose = async (definition: EventDefinition | undefined, type: string) => {
     outcome.replaceChildren();
-    const fields = definition ? fieldsOf(definition.schema) : [];
+    const { fields, preset } = fieldsForRole(
+      session.me,
+      definition ? fieldsOf(definition.schema) : [],
+    );
     if (fields.length > 0 && definition) {
       const form = eventForm({
         type,
         description: definition.description,
         fields,
-        send,
+        send: (payload) => send({ ...payload, ...preset }),
         cancel: () => formSlot.replaceChildren(),
         reload: () => page.refresh(),
       });
@@ -202,7 +206,7 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
     }
     formSlot.replaceChildren();
     for (const button of buttons) button.disabled = true;
-    const result = await send({ type });
+    const result = await send({ type, ...preset });
     for (const button of buttons) button.disabled = false;
     if ('applied' in result) return;
     const shown =
@@ -291,6 +295,12 @@ export async function workflowPage(
     h('h1', { tabindex: -1 }, title),
     notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
     summary(workflow, partnerName),
+    h(
+      'p',
+      { class: 'history-link' },
+      link(`/workflows/${encodeURIComponent(workflow.id)}/history`, 'History'),
+      ': every event, applied or refused, who sent it, and the state after each.',
+    ),
     actionsSection(session, page, workflow),
     h(
       'section',
