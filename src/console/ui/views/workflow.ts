@@ -4,8 +4,10 @@ import { eventForm, focusFirstField, type SendResult } from '../event-form.ts';
 import { problemView, unreachableView } from '../problem.ts';
 import { fieldsOf } from '../schema-form.ts';
 import type { Machine, Session, Workflow } from '../session.ts';
+import { statechartSection } from '../statechart.ts';
 import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
+import { consentLinksSection } from './consent-links.ts';
 import type { Page } from './page.ts';
 
 type EventDefinition = Machine['events'][number];
@@ -291,7 +293,9 @@ export async function workflowPage(
     h('h1', { tabindex: -1 }, title),
     notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
     summary(workflow, partnerName),
+    statechartSection(workflow),
     actionsSection(session, page, workflow),
+    consentLinksSection(session, page, workflow),
     h(
       'section',
       { 'aria-labelledby': 'context-heading' },
