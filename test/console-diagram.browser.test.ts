@@ -208,7 +208,9 @@ describe('consent links on a reseller relationship', () => {
     await shownLink.waitFor();
     const url = await shownLink.inputValue();
     expect(url).toMatch(/\/consent\/[A-Za-z0-9_-]{43}$/);
-    await page.getByRole('button', { name: 'Copy link' }).click();
+    // The keyboard is put on the next thing to do: copying.
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Copy link');
+    await page.keyboard.press('Enter');
     await expect
       .poll(() => section.getByRole('status').innerText())
       .toBe('Copied to the clipboard.');
@@ -234,6 +236,7 @@ describe('consent links on a reseller relationship', () => {
     expect(await row.innerText()).toContain('sent to the wrong person');
     expect(await row.getByRole('button').count()).toBe(0);
     expect(await section.locator('p.muted').innerText()).toBe('1 link, 0 open.');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('1 link, 0 open.');
 
     const after = await as(h.app, manager).get(`/v1/workflows/${relationship.id}/consent-requests`);
     expect(after.body).toMatchObject({

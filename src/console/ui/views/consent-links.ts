@@ -260,7 +260,7 @@ export function consentLinksSection(
   const mayChange = keepers.includes(role);
   const awaiting = workflow.status === 'active' && workflow.state === 'awaitingConsent';
 
-  const status = h('p', { class: 'muted' }, 'Loading…');
+  const status = h('p', { class: 'muted', tabindex: -1 }, 'Loading…');
   const rows = h('tbody');
   const table = h(
     'table',
@@ -291,8 +291,11 @@ export function consentLinksSection(
     ),
     mayChange && awaiting
       ? createForm(session, workflow, (link) => {
-          createdSlot.replaceChildren(createdView(link));
+          const shown = createdView(link);
+          createdSlot.replaceChildren(shown);
           page.announce('Consent link created.');
+          // The next thing to do with it: copy it.
+          shown.querySelector('button')?.focus();
           void load();
         })
       : null,
@@ -318,7 +321,8 @@ export function consentLinksSection(
         link,
         (message) => {
           page.announce(message);
-          void load();
+          // The row goes with the list drawn again: the reader is put at the list's count.
+          void load().then(() => status.focus());
         },
         () => {
           offerRevoke();
