@@ -129,6 +129,10 @@ const matrix: Record<string, Row> = {
   'GET /console': { path: () => '/console', expected: everyone(200) },
   'GET /console/app.js': { path: () => '/console/app.js', expected: everyone(200) },
   'GET /console/console.css': { path: () => '/console/console.css', expected: everyone(200) },
+  'GET /console/diagrams/:name.json': {
+    path: () => '/console/diagrams/enrollment.json',
+    expected: everyone(200),
+  },
   // The link's token is the credential: a bearer token neither helps nor hurts.
   'GET /consent/:token': { path: () => ids.consentPath, expected: everyone(200) },
   'POST /consent/:token': {

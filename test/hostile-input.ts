@@ -49,6 +49,7 @@ const undocumented: Record<string, number[]> = {
   'GET /console': page,
   'GET /console/app.js': page,
   'GET /console/console.css': page,
+  'GET /console/diagrams/:name.json': [...page, 304, 404],
 };
 
 /**

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
-import { ConsoleUnavailable } from '../errors.ts';
+import { ConsoleUnavailable, NotFound } from '../errors.ts';
 import { consoleAssets, type ConsoleAssets } from './bundle.ts';
+import { statechartLayout } from './statecharts.ts';
+import type { StatechartLayout } from './ui/statechart-layout.ts';
 
 /** The page the script draws the console into; everything it shows comes from the API. */
 const shell = `<!doctype html>
@@ -33,7 +36,11 @@ function revalidated(res: Response): Response {
  */
 export function createConsoleRouter({
   assets = consoleAssets,
-}: { assets?: () => Promise<ConsoleAssets> } = {}): Router {
+  statechart = statechartLayout,
+}: {
+  assets?: () => Promise<ConsoleAssets>;
+  statechart?: (machine: string) => Promise<StatechartLayout> | undefined;
+} = {}): Router {
   const router = Router();
   const built = async () => assets().catch(() => Promise.reject(new ConsoleUnavailable()));
 
@@ -50,6 +57,18 @@ export function createConsoleRouter({
   router.get('/console/console.css', async (_req, res) => {
     const { style } = await built();
     revalidated(res).type('text/css').send(style);
+  });
+  // A machine's statechart, laid out on the server once: the layout engine stays off the page.
+  // The machines are the code's, not anyone's data, so it is served like the script.
+  router.get('/console/diagrams/:name.json', async (req, res) => {
+    const layout = statechart(req.params.name);
+    if (!layout) throw new NotFound('machine');
+    const drawn = JSON.stringify(
+      await layout.catch(() => Promise.reject(new ConsoleUnavailable())),
+    );
+    // Its own ETag (the app sets none): a browser asking again gets 304 and no body.
+    const etag = `"${createHash('sha256').update(drawn).digest('base64url').slice(0, 27)}"`;
+    revalidated(res).set('ETag', etag).type('application/json').send(drawn);
   });
   return router;
 }

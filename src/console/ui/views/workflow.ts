@@ -5,8 +5,10 @@ import { problemView, unreachableView } from '../problem.ts';
 import { fieldsForRole } from '../role-fields.ts';
 import { fieldsOf } from '../schema-form.ts';
 import type { Machine, Session, Workflow } from '../session.ts';
+import { statechartSection } from '../statechart.ts';
 import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
+import { consentLinksSection } from './consent-links.ts';
 import type { Page } from './page.ts';
 
 type EventDefinition = Machine['events'][number];
@@ -301,7 +303,9 @@ export async function workflowPage(
       link(`/workflows/${encodeURIComponent(workflow.id)}/history`, 'History'),
       ': every event, applied or refused, who sent it, and the state after each.',
     ),
+    statechartSection(workflow),
     actionsSection(session, page, workflow),
+    consentLinksSection(session, page, workflow),
     h(
       'section',
       { 'aria-labelledby': 'context-heading' },
