@@ -7,6 +7,7 @@ import type { Machine, Session, Workflow } from '../session.ts';
 import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
 import type { Page } from './page.ts';
+import { isTransition, transitionSections } from './transition-page.ts';
 
 type EventDefinition = Machine['events'][number];
 
@@ -308,6 +309,8 @@ export async function workflowPage(
           recordView(workflow.output as Record<string, unknown>),
         )
       : null,
-    childrenSection(session, page, workflow),
+    isTransition(workflow)
+      ? transitionSections(session, page, workflow)
+      : childrenSection(session, page, workflow),
   );
 }
