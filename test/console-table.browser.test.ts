@@ -92,12 +92,12 @@ describe('the transitions list and a transition’s customer table in a real bro
     const { page, refused } = await openConsole();
     await signInAs(page, h.adminToken);
     await expect.poll(() => heading(page).innerText()).toBe('Transitions');
-    await page.getByLabel('Partner name').fill('lindenhof');
+    // Any case, any part: the timestamp of this run's partner, lower-cased.
+    await page.getByLabel('Partner name').fill(partnerName.slice(3).toLowerCase());
     await page.getByLabel('State', { exact: true }).selectOption('migratingCustomers');
     await page.getByRole('button', { name: 'Apply filters' }).press('Enter');
     const row = page.getByRole('row', { name: new RegExp(partnerName) });
-    await row.waitFor();
-    expect(await page.locator('table.transitions tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('table.transitions tbody tr').count()).toBe(1);
     const text = await row.innerText();
     expect(text).toContain('Migrating customers');
     expect(text).toContain(`${customerCount} in progress`);
@@ -122,8 +122,8 @@ describe('the transitions list and a transition’s customer table in a real bro
     await signInAs(page, move.team.manager);
     await openTransition(page);
     const progress = page.locator('section[aria-labelledby=progress-heading]');
-    expect(await progress.innerText()).toContain('Active');
-    expect(await progress.innerText()).toMatch(/Accepted/);
+    await expect.poll(() => progress.innerText()).toContain('Active · open the enrollment');
+    await expect.poll(() => progress.innerText()).toMatch(/Distributor .*: Accepted/);
 
     // Paged: 50, then the rest, and back.
     expect(await bodyRows(page).count()).toBe(50);
@@ -206,9 +206,9 @@ describe('the transitions list and a transition’s customer table in a real bro
     await expect.poll(() => heading(page).innerText()).toBe('Transitions');
     await page.getByRole('row', { name: new RegExp(partnerName) }).waitFor();
     await openTransition(page, 'Transition');
-    expect(await page.locator('section[aria-labelledby=progress-heading]').innerText()).toContain(
-      'Not started, or not yours to see',
-    );
+    await expect
+      .poll(() => page.locator('section[aria-labelledby=progress-heading]').innerText())
+      .toContain('Not started, or not yours to see');
     expect(await page.getByLabel('Select all on this page').count()).toBe(1);
 
     await signInAs(page, other.provider.token);
