@@ -29,7 +29,10 @@ export interface CustomerFilter {
 /**
  * What the reader selected, for actions on many workflows at once: either the workflows of
  * one machine of the customers ticked row by row (on any page), or every customer that
- * matches the filter, which only the server can enumerate (`total` of them when chosen).
+ * matches the filter, which only the server can enumerate (`total` of them when chosen). In
+ * both, the customers are chosen first and `machine` then says which of their workflows are
+ * meant: the filter may name another machine (MCAs of the customers whose relationship is
+ * established).
  */
 export type CustomerSelection =
   | {
