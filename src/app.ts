@@ -24,6 +24,7 @@ import { rateLimits } from './http/rate-limit.ts';
 import { callerScoped, notStored, securityHeaders } from './http/security-headers.ts';
 import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowBatchRouter } from './http/workflow-batch.router.ts';
+import { createTransitionRouter } from './http/transitions.router.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createMetricsRouter } from './observability/metrics.router.ts';
@@ -141,6 +142,7 @@ export function createApp({
   app.use(createConsentLinkRouter({ db, engine, catalog, publicUrl: config.PUBLIC_URL }));
   app.use(createWorkflowBatchRouter({ db, engine, catalog }));
   app.use(createWorkflowRouter({ db, engine, catalog }));
+  app.use(createTransitionRouter({ db, catalog, now }));
   app.use(createMachineRouter({ catalog }));
   app.use(createTimerRouter({ db, catalog, now }));
 

@@ -214,7 +214,13 @@ const matrix: Record<string, Row> = {
       anonymous: 401,
     },
   },
+  // Everyone may list; each sees the transitions of its own scope (none for some).
+  'GET /v1/transitions': { path: () => '/v1/transitions', expected: signedIn(200) },
   'GET /v1/workflows': { path: () => '/v1/workflows', expected: signedIn(200) },
+  'GET /v1/workflows/:id/customers': {
+    path: () => `/v1/workflows/${ids.transitionA}/customers`,
+    expected: readersOfA(200),
+  },
   'GET /v1/workflows/:id': {
     path: () => `/v1/workflows/${ids.transitionA}`,
     expected: readersOfA(200),

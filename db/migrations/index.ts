@@ -7,6 +7,7 @@ import * as moveInvariants from './20261123090000_move_invariants.ts';
 import * as timerAttempts from './20261123100000_timer_attempts.ts';
 import * as principalTokens from './20261123110000_principal_tokens.ts';
 import * as deferrableParentReference from './20261123120000_deferrable_parent_reference.ts';
+import * as customerTableIndex from './20261124090000_customer_table_index.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,6 +27,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123100000_timer_attempts', timerAttempts],
   ['20261123110000_principal_tokens', principalTokens],
   ['20261123120000_deferrable_parent_reference', deferrableParentReference],
+  ['20261124090000_customer_table_index', customerTableIndex],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

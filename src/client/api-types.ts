@@ -542,7 +542,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Transitions the caller may see, oldest first, with their progress at a glance
+         * @description Each row counts the customers moved, in progress (neither moved nor excluded) and excluded, the subscription transfers completed, and gives the enrollment’s state, every partnership asked and the last activity of the transition or any of its children. `flag` filters on the flags as a read of the transition gives them now.
+         *
+         *     Who: any, scoped.
+         */
+        get: operations["listTransitions"];
         put?: never;
         /**
          * Starts a partner's transition from direct bill to indirect reseller
@@ -629,6 +635,28 @@ export interface paths {
          * @description Who: any, scoped.
          */
         get: operations["listHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A transition's customers, each with the state of its three workflows
+         * @description One row per customer planned in the transition, with its outcome and the newest reseller relationship, MCA re-acceptance and subscription transfer: id, state, status and `since` (the workflow's last change). Filter by `machine` and `state` (who waits in `awaitingConsent`), `outcome`, `search`; sort by `name`, `since` or a machine's state, ties in import order; `total` counts every match. Bill-to details never appear here. A workflow of another machine answers 422 `not_a_transition`.
+         *
+         *     Who: any, scoped: a provider sees the customers whose workflows it serves.
+         */
+        get: operations["listTransitionCustomers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -945,6 +973,15 @@ export interface components {
             subscriptions: components["schemas"]["Subscription"][];
             providerNeedsAdmin?: boolean;
         };
+        /** @description the newest workflow of this machine for the customer; null until there is one */
+        CustomerWorkflow: {
+            id: string;
+            state: string;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            /** @description the workflow's last change (its `updatedAt`): in this state since then */
+            since: string;
+        } | null;
         /** @description A Global admin accepts the Microsoft Partner Agreement. Sent by: global_admin. */
         EnrollmentAcceptAgreementEvent: {
             /**
@@ -1797,6 +1834,24 @@ export interface components {
             /** @description Why the move was stopped, by a person or by a withdrawn enrollment. */
             cancelReason: string | null;
         };
+        TransitionCustomer: {
+            customerId: string;
+            name: string;
+            tenantId: string;
+            /** @enum {string} */
+            outcome: "moved" | "excluded" | "none";
+            workflows: {
+                resellerRelationship: components["schemas"]["CustomerWorkflow"];
+                mcaReacceptance: components["schemas"]["CustomerWorkflow"];
+                subscriptionTransfer: components["schemas"]["CustomerWorkflow"];
+            };
+        };
+        TransitionCustomerPage: {
+            items: components["schemas"]["TransitionCustomer"][];
+            nextCursor: string | null;
+            /** @description how many customers match the filters, on every page */
+            total: number;
+        };
         /** @description The direct-bill enrollment is Restricted. Sent by: manager, global_admin, admin. */
         TransitionDirectBillRestrictedEvent: {
             /**
@@ -1903,6 +1958,52 @@ export interface components {
              */
             type: "RESTRICTION_REQUESTED";
             supportTicketId: string;
+        };
+        /** @description A transition's progress at a glance. */
+        TransitionSummary: {
+            id: string;
+            partnerId: string;
+            partnerName: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            /** @description the transition's flags now, plus `enrollmentOverdue` while its enrollment is in `pendingApproval.overdue` */
+            flags: string[];
+            /** @description null for a row stored by a machine version this server does not run */
+            customers: {
+                /** @description direct-bill customers planned for the move */
+                total: number;
+                moved: number;
+                excluded: number;
+                /** @description total − moved − excluded */
+                inProgress: number;
+            } | null;
+            /** @description subscription-transfer children in state `completed` */
+            transfersCompleted: number;
+            /** @description the newest enrollment child, once there is one */
+            enrollment: {
+                id: string;
+                state: string;
+                /** @enum {string} */
+                status: "active" | "done" | "cancelled";
+            } | null;
+            /** @description the provider whose invitation was accepted */
+            providerId: string | null;
+            /** @description every provider asked for a partnership, with where it stands */
+            partnerships: {
+                providerId: string;
+                /** @enum {string} */
+                status: "requested" | "invited" | "declined" | "accepted";
+            }[];
+            migrationDeadline: string | null;
+            /** @description the newest change of the transition or of any child */
+            lastActivity: string;
+            createdAt: string;
+        };
+        TransitionSummaryPage: {
+            items: components["schemas"]["TransitionSummary"][];
+            nextCursor: string | null;
         };
         TransitionWorkflow: {
             id: string;
@@ -3322,6 +3423,44 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listTransitions: {
+        parameters: {
+            query?: {
+                /** @description a contract state of the transition; a parent state matches its nested ones */
+                state?: string;
+                /** @description only transitions that carry this flag now */
+                flag?: string;
+                /** @description part of the partner's name, any case */
+                search?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionSummaryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     startTransition: {
         parameters: {
             query?: never;
@@ -3510,6 +3649,51 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTransitionCustomers: {
+        parameters: {
+            query?: {
+                /** @description the workflow `state` and `sort=since` refer to; alone, customers that have one */
+                machine?: "resellerRelationship" | "mcaReacceptance" | "subscriptionTransfer";
+                /** @description with `machine`: its contract state; a parent state matches its nested ones */
+                state?: string;
+                outcome?: "moved" | "excluded" | "none";
+                /** @description part of the customer's name or tenant id, any case */
+                search?: string;
+                /** @description `name`; `since` (of `machine`, or the last change of any of the three); or a machine, by its state */
+                sort?: "name" | "since" | "resellerRelationship" | "mcaReacceptance" | "subscriptionTransfer";
+                order?: "asc" | "desc";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionCustomerPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];

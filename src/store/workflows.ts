@@ -288,6 +288,7 @@ export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): 
   }
 }
 
-function escapeLike(text: string): string {
+/** Text matched literally inside a LIKE pattern: its own `%`, `_` and backslash escaped. */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

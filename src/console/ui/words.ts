@@ -82,6 +82,7 @@ export function stateLabel(state: string): string {
 }
 
 const flagWords: Record<string, string> = {
+  enrollmentOverdue: 'Enrollment approval overdue',
   incentivesInvitationOverdue: 'Incentives invitation overdue',
   migrationOverdue: 'Migration deadline passed',
   machine_version_unsupported: 'Stored by a newer version; shown, not interpreted',

@@ -10,6 +10,7 @@ import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
 import { consentLinksSection } from './consent-links.ts';
 import type { Page } from './page.ts';
+import { isTransition, transitionSections } from './transition-page.ts';
 
 type EventDefinition = Machine['events'][number];
 
@@ -322,6 +323,8 @@ export async function workflowPage(
           recordView(workflow.output as Record<string, unknown>),
         )
       : null,
-    childrenSection(session, page, workflow),
+    isTransition(workflow)
+      ? transitionSections(session, page, workflow)
+      : childrenSection(session, page, workflow),
   );
 }
