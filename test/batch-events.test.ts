@@ -126,6 +126,20 @@ describe('one event to many workflows', () => {
     expect(await historyTypes(mcas[0]!.id)).toContainEqual(['ACCEPTANCE_REQUESTED', 'rejected']);
   });
 
+  it('when one workflow was stored by a machine version this server does not run, then it alone is refused', async () => {
+    const { move, mcas } = await migratingWith(2);
+    await h.db('workflows').where({ id: mcas[0]!.id }).update({ machine_version: 99 });
+    const res = await batch(move.team.manager, {
+      filter: { machine: 'mcaReacceptance', workflowIds: mcas.map((m) => m.id) },
+      event: { type: 'ACCEPTANCE_REQUESTED' },
+    });
+    expect(res.status).toBe(200);
+    expect((res.body as BatchAnswer).items).toMatchObject([
+      { workflowId: mcas[0]!.id, outcome: 'refused', code: 'machine_version_unsupported' },
+      { workflowId: mcas[1]!.id, outcome: 'applied' },
+    ]);
+  });
+
   it('when the event cannot be applied to any workflow, then the whole batch is refused before one is touched', async () => {
     const { move, mcas } = await migratingWith(1);
     const filter = waitingMcas(move);

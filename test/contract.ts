@@ -70,7 +70,8 @@ export class ContractChecker {
     const responses = route.operation.responses as Record<string, JsonObject>;
     const listed = responses[String(response.status)];
     if (!listed) {
-      return `${where}: status not listed (listed: ${Object.keys(responses).join(', ')})`;
+      const listedStatuses = Object.keys(responses).join(', ');
+      return `${where}: status not listed (listed: ${listedStatuses}); body ${truncate(response.body.toString('utf8'))}`;
     }
     const [answer, pointer] = this.#resolve(
       listed,

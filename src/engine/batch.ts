@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eventSpec } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
 import type { Principal } from '../auth/principal.ts';
-import { Forbidden, ValidationFailed, type ProblemError } from '../errors.ts';
+import { Forbidden, ProblemError, ValidationFailed } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import {
   countWorkflows,
@@ -10,7 +10,8 @@ import {
   type PageCursor,
   type WorkflowFilter,
 } from '../store/workflows.ts';
-import type { Engine } from './engine.ts';
+import type { StoredResponse } from '../store/idempotency.ts';
+import type { Engine, SendEventRequest } from './engine.ts';
 import { canonicalJson } from './hash.ts';
 import { zodFieldErrors } from './validation.ts';
 
@@ -116,7 +117,7 @@ export async function sendToEach(
   const work = async () => {
     for (let i = nextIndex++; i < rows.length; i = nextIndex++) {
       const row = rows[i]!;
-      const response = await engine.send({
+      const response = await sendOne(engine, {
         workflowId: row.id,
         principal,
         body: event,
@@ -138,6 +139,21 @@ export async function sendToEach(
   const next = last?.seq === undefined ? undefined : { seq: Number(last.seq) };
   const remaining = rows.length < limit ? 0 : await countWorkflows(db, principal, filter, next);
   return { items, next: remaining > 0 ? next : undefined, remaining };
+}
+
+/**
+ * One workflow's event. A refusal thrown rather than answered (a workflow stored by a machine
+ * version this server does not run) is that workflow's result, not the whole call's.
+ */
+async function sendOne(engine: Engine, request: SendEventRequest): Promise<StoredResponse> {
+  try {
+    return await engine.send(request);
+  } catch (error) {
+    if (error instanceof ProblemError) {
+      return { status: error.status, body: error.toProblem(), headers: {} };
+    }
+    throw error;
+  }
 }
 
 function toItem(
