@@ -11,6 +11,7 @@ import {
   type Session,
 } from './session.ts';
 import type { Page } from './views/page.ts';
+import { importPage } from './views/import.ts';
 import { signInView } from './views/sign-in.ts';
 import { transitionsPage } from './views/transitions.ts';
 import { workflowPage } from './views/workflow.ts';
@@ -120,7 +121,10 @@ function decoded(segment: string): string | undefined {
   }
 }
 
-/** Draws the page the address's hash names: `#/` the transitions, `#/workflows/{id}` one. */
+/**
+ * Draws the page the address's hash names: `#/` the transitions, `#/workflows/{id}` one,
+ * `#/partners/{id}/import` a customer import.
+ */
 function draw(session: Session, notice?: string): void {
   drawn += 1;
   const page = pageFor(session, drawn);
@@ -128,7 +132,10 @@ function draw(session: Session, notice?: string): void {
   const workflow = /^\/workflows\/([^/]+)$/.exec(path);
   const id = workflow?.[1] === undefined ? undefined : decoded(workflow[1]);
   if (!notice) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  const partnerImport = /^\/partners\/([^/]+)\/import$/.exec(path)?.[1];
+  const importInto = partnerImport === undefined ? undefined : decoded(partnerImport);
   if (id !== undefined) void workflowPage(session, page, id, notice);
+  else if (importInto !== undefined) void importPage(session, page, importInto);
   else if (path === '/') transitionsPage(session, page);
   else {
     page.show(

@@ -6,6 +6,7 @@ import { fieldsOf } from '../schema-form.ts';
 import type { Machine, Session, Workflow } from '../session.ts';
 import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
+import { importLink } from './import.ts';
 import type { Page } from './page.ts';
 
 type EventDefinition = Machine['events'][number];
@@ -291,6 +292,7 @@ export async function workflowPage(
     h('h1', { tabindex: -1 }, title),
     notice ? h('p', { class: 'notice', role: 'status' }, notice) : null,
     summary(workflow, partnerName),
+    importLink(session, workflow),
     actionsSection(session, page, workflow),
     h(
       'section',
