@@ -393,7 +393,7 @@ describe("the server's refusals, on the rows they came from", () => {
       },
       { file: 'subscriptions', row: 2, column: 'subscriptionId', message: 'too long' },
       { file: 'customers', row: 2, column: 'billTo.email', message: 'Invalid email' },
-      { file: 'customers', row: 1, message: 'the import: too many' },
+      { file: 'customers', row: 1, message: 'too many' },
     ]);
   });
 

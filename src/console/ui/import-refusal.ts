@@ -27,7 +27,7 @@ export function placeFieldErrors(
   return errors.map(({ path, message }) => {
     const where = locate(converted.rows, pathParts(path));
     if (!where)
-      return { file: 'customers', row: 1, message: `${path || 'the import'}: ${message}` };
+      return { file: 'customers', row: 1, message: path ? `${path}: ${message}` : message };
     return { ...where.at, ...(where.column ? { column: where.column } : {}), message };
   });
 }
