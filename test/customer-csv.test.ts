@@ -99,6 +99,13 @@ describe('customers from CSV files', () => {
     expect(customerImport.safeParse(converted.customers).success).toBe(true);
   });
 
+  it('when the README shows the example files, then it shows them as they are', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const name of ['customers.csv', 'subscriptions.csv']) {
+      expect(readme).toContain(example(name).trim());
+    }
+  });
+
   it('when the subscriptions come in a second file keyed by tenant, then each goes to its customer', () => {
     const converted = convertCustomerCsv({
       customers: example('customers-only.csv'),
