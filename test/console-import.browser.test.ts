@@ -228,3 +228,31 @@ describe('customers imported from CSV in the console', () => {
     }
   });
 });
+
+describe('a field that names a provider, in an event form', () => {
+  it('when a manager requests a partnership, then the providers are offered by name, not as an id to type', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    await move.toPartnering();
+    const provider = await as(h.app, h.adminToken).get(`/v1/providers/${move.provider.id}`);
+    const { name, region, mpnId } = provider.body as {
+      name: string;
+      region: string;
+      mpnId: string;
+    };
+    const { page, refused } = await signedIn(move.team.manager);
+    await page.goto(`${base}/console#/workflows/${move.transitionId}`);
+    await page.getByRole('button', { name: 'Partnership requested' }).click();
+    const choice = page.getByLabel('Provider ID (required)', { exact: true });
+    expect(await page.locator('form select[name="providerId"]').count()).toBe(1);
+    await choice.selectOption({ label: `${name} (${region}, PartnerID ${mpnId})` });
+    await page.getByRole('button', { name: 'Send: Partnership requested' }).click();
+    await expect
+      .poll(() => page.locator('.notice').innerText())
+      .toMatch(/^Partnership requested applied/);
+    expect((await move.get(move.transitionId)).context.partnerships).toEqual({
+      [move.provider.id]: 'requested',
+    });
+    expect(refused).toEqual([]);
+    await page.close();
+  });
+});

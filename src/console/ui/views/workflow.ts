@@ -1,6 +1,7 @@
 import type { EventBody } from '../../../client/index.ts';
 import { h, link, uniqueId, type Child } from '../dom.ts';
 import { eventForm, focusFirstField, type SendResult } from '../event-form.ts';
+import { withLookups } from '../field-lookups.ts';
 import { problemView, unreachableView } from '../problem.ts';
 import { fieldsOf } from '../schema-form.ts';
 import type { Machine, Session, Workflow } from '../session.ts';
@@ -187,7 +188,8 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
 
   const choose = async (definition: EventDefinition | undefined, type: string) => {
     outcome.replaceChildren();
-    const fields = definition ? fieldsOf(definition.schema) : [];
+    const fields = definition ? await withLookups(session, fieldsOf(definition.schema)) : [];
+    if (!page.isCurrent()) return;
     if (fields.length > 0 && definition) {
       const form = eventForm({
         type,
