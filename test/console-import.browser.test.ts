@@ -17,7 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   // A small body limit, so that a file over it is quick to make.
-  h = await startHarness({ bodyLimitBytes: 64 * 1024 });
+  h = await startHarness({ bodyLimitBytes: 256 * 1024 });
   server = createServer(h.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +78,21 @@ async function storedCustomers(move: Move) {
   );
   expect(res.status).toBe(200);
   return (res.body as { items: Array<{ tenantId: string; subscriptions: unknown[] }> }).items;
+}
+
+/** How many customers the partner has, page after page. */
+async function customerCount(move: Move): Promise<number> {
+  let count = 0;
+  let cursor: string | null = '';
+  while (cursor !== null) {
+    const res = await as(h.app, move.team.manager).get(
+      `/v1/partners/${move.team.partnerId}/customers?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+    );
+    const body = res.body as { items: unknown[]; nextCursor: string | null };
+    count += body.items.length;
+    cursor = body.nextCursor;
+  }
+  return count;
 }
 
 describe('customers imported from CSV in the console', () => {
@@ -192,10 +207,44 @@ describe('customers imported from CSV in the console', () => {
     await page.close();
   });
 
+  it('when a file has hundreds of customers, then the page shows the rows checked and the bytes sent as it goes', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    const lines = Array.from(
+      { length: 600 },
+      (_, i) =>
+        `Customer ${i},${crypto.randomUUID()},direct_bill,none,Customer ${i} Ltd,ap${i}@example.com,GB`,
+    );
+    const customers = `name,tenantId,acquiredAs,mcaAcceptance,billTo.companyName,billTo.email,billTo.country\n${lines.join('\n')}`;
+    const { page } = await signedIn(move.team.manager);
+    await page.goto(`${base}/console#/partners/${move.team.partnerId}/import`);
+    await page.getByLabel('Customers file (CSV)').waitFor();
+    // Every text the status line shows, recorded as it changes (scripts run in the page as text).
+    await page.evaluate(`
+      window.statuses = [];
+      const status = document.querySelector('.import-status');
+      new MutationObserver(() => window.statuses.push(status.textContent)).observe(status, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
+    `);
+    await page.getByLabel('Customers file (CSV)').setInputFiles(csvFile('many.csv', customers));
+    await page.getByRole('button', { name: 'Import 600 customers' }).click();
+    await expect
+      .poll(() => page.locator('.notice').innerText())
+      .toContain('Stored 600 customers, planned 0.');
+    const statuses = await page.evaluate<string[]>('window.statuses');
+    expect(statuses).toContain('Checking rows: 500 of 600…');
+    expect(statuses.some((s) => /^Sending: \d+\.\d of 0\.\d MB…$/.test(s))).toBe(true);
+    expect(statuses).toContain('Sent; the server is storing and planning the customers…');
+    expect(await customerCount(move)).toBe(600);
+    await page.close();
+  });
+
   it('when a file is larger than the server takes, then the page says so and nothing is stored', async () => {
     const move = await Move.start(h.app, h.adminToken);
     const lines = Array.from(
-      { length: 400 },
+      { length: 1_500 },
       (_, i) =>
         `Customer ${i},${crypto.randomUUID()},direct_bill,none,Customer ${i} Ltd,ap${i}@example.com,GB`,
     );
@@ -203,7 +252,7 @@ describe('customers imported from CSV in the console', () => {
     const { page } = await signedIn(move.team.manager);
     await page.goto(`${base}/console#/partners/${move.team.partnerId}/import`);
     await page.getByLabel('Customers file (CSV)').setInputFiles(csvFile('big.csv', customers));
-    await page.getByRole('button', { name: 'Import 400 customers' }).click();
+    await page.getByRole('button', { name: 'Import 1,500 customers' }).click();
     await expect
       .poll(() => page.getByRole('alert').innerText())
       .toContain('larger than the server takes in one request');
@@ -243,6 +292,7 @@ describe('a field that names a provider, in an event form', () => {
     await page.goto(`${base}/console#/workflows/${move.transitionId}`);
     await page.getByRole('button', { name: 'Partnership requested' }).click();
     const choice = page.getByLabel('Provider ID (required)', { exact: true });
+    await choice.waitFor();
     expect(await page.locator('form select[name="providerId"]').count()).toBe(1);
     await choice.selectOption({ label: `${name} (${region}, PartnerID ${mpnId})` });
     await page.getByRole('button', { name: 'Send: Partnership requested' }).click();

@@ -169,7 +169,13 @@ export async function importPage(session: Session, page: Page, partnerId: string
   const customersFile = fileInput('customers-file');
   const subscriptionsFile = fileInput('subscriptions-file');
   const status = h('p', { class: 'import-status', role: 'status' });
-  const meter = h('progress', { class: 'import-progress', max: 1, value: 0, hidden: true });
+  const meter = h('progress', {
+    class: 'import-progress',
+    max: 1,
+    value: 0,
+    hidden: true,
+    'aria-label': 'Progress',
+  });
   const outcome = h('div', { class: 'outcome' });
   const preview = h('div', {});
   const importButton = h('button', { type: 'submit', class: 'primary', disabled: true }, 'Import');
