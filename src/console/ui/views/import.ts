@@ -1,4 +1,9 @@
-import { convertInSteps, type ConvertedImport, type RowError } from '../customer-csv.ts';
+import {
+  convertInSteps,
+  type ConvertedImport,
+  type CsvTexts,
+  type RowError,
+} from '../customer-csv.ts';
 import { h, link } from '../dom.ts';
 import { placeFieldErrors, placeRepeats } from '../import-refusal.ts';
 import { problemView, unreachableView } from '../problem.ts';
@@ -200,6 +205,7 @@ export async function importPage(session: Session, page: Page, partnerId: string
     const ticket = reading;
     converted = undefined;
     importButton.disabled = true;
+    importButton.textContent = 'Import';
     outcome.replaceChildren();
     preview.replaceChildren();
     const [customers] = customersFile.files ?? [];
@@ -209,10 +215,19 @@ export async function importPage(session: Session, page: Page, partnerId: string
       return;
     }
     showProgress('Reading the files…', 0, 1);
-    const texts = {
-      customers: await customers.text(),
-      ...(subscriptions ? { subscriptions: await subscriptions.text() } : {}),
-    };
+    let texts: CsvTexts;
+    try {
+      texts = {
+        customers: await customers.text(),
+        ...(subscriptions ? { subscriptions: await subscriptions.text() } : {}),
+      };
+    } catch {
+      // A file moved or changed on disk since it was chosen, or one that is not readable.
+      showProgress('');
+      outcome.replaceChildren(rowErrorsView([], 'A file could not be read; choose it again.'));
+      return;
+    }
+    if (ticket !== reading || !page.isCurrent()) return;
     const steps = convertInSteps(texts);
     let step = steps.next();
     while (!step.done) {
