@@ -26,6 +26,8 @@ COPY --from=build /app/dist ./dist
 # when the server starts (src/console/bundle.ts); tsc does not compile them to dist/.
 COPY --from=build /app/src/console/ui ./src/console/ui
 COPY --from=build /app/src/client ./src/client
+# The import's schemas, which the console checks CSV files with, and the two modules they use.
+COPY --from=build /app/src/http/customer-schemas.ts /app/src/http/api-schema.ts /app/src/http/numbers.ts ./src/http/
 # The embedded database (used when DATABASE_URL is unset) writes here.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -2,16 +2,11 @@ import { z } from 'zod';
 import type { WorkflowDefinition } from '../../machines/common.ts';
 import { definitions } from '../../machines/registry.ts';
 import { apiSchema } from './api-schema.ts';
-import { dbInt } from './numbers.ts';
 import { enrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
+import { customerFields, name, region } from './customer-schemas.ts';
 
-/** ISO 3166-1 alpha-2, stored upper-case. */
-export const region = z
-  .string()
-  .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code such as US or DE')
-  .transform((r) => r.toUpperCase());
+export { customerImport, customerInput, region, type CustomerInput } from './customer-schemas.ts';
 
-const name = z.string().trim().min(1).max(200);
 const mpnId = z
   .string()
   .trim()
@@ -124,38 +119,6 @@ export const partner = apiSchema(
 );
 
 apiSchema('EnrollmentProfile', enrollmentProfile);
-
-const subscription = apiSchema(
-  'Subscription',
-  z.strictObject({
-    id: z.string().trim().min(1).max(100),
-    offer: z.string().trim().min(1).max(200),
-    kind: z.enum(['nce_license', 'azure_plan', 'legacy_license', 'legacy_azure']),
-    quantity: dbInt.min(0),
-    baseSubscriptionId: z.string().min(1).max(100).optional(),
-  }),
-);
-
-const customerFields = {
-  name,
-  tenantId: z.uuid(),
-  acquiredAs: z.enum(['direct_bill', 'indirect_reseller']),
-  mcaAcceptance: z.enum(['none', 'partner_attestation', 'admin_center']),
-  billTo: z.strictObject({
-    companyName: z.string().trim().min(1).max(200),
-    email: z.email(),
-    country: region,
-    address: z.string().max(500).optional(),
-  }),
-  subscriptions: z.array(subscription).max(1000).default([]),
-};
-
-export const customerInput = apiSchema(
-  'CustomerInput',
-  z.strictObject({ ...customerFields, providerNeedsAdmin: z.boolean().optional() }),
-);
-export type CustomerInput = z.infer<typeof customerInput>;
-export const customerImport = z.union([customerInput, z.array(customerInput).min(1).max(10_000)]);
 
 // Not an `extend` of the input: the two must stay separate components.
 export const customer = apiSchema(

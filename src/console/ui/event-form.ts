@@ -90,7 +90,9 @@ function drawField(field: Field, drawn: Drawn): HTMLElement {
         'select',
         common,
         h('option', { value: '' }, field.required ? 'Choose…' : 'Leave as it is'),
-        ...field.options.map((option) => h('option', { value: option }, humanize(option))),
+        ...field.options.map((option) =>
+          h('option', { value: option }, field.labels?.[option] ?? humanize(option)),
+        ),
       );
       body = [label, control];
       break;

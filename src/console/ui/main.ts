@@ -12,6 +12,7 @@ import {
 } from './session.ts';
 import { historyPage } from './views/history.ts';
 import type { Page } from './views/page.ts';
+import { importPage } from './views/import.ts';
 import { signInView } from './views/sign-in.ts';
 import { transitionsPage } from './views/transitions.ts';
 import { workflowPage } from './views/workflow.ts';
@@ -123,7 +124,7 @@ function decoded(segment: string): string | undefined {
 
 /**
  * Draws the page the address's hash names: `#/` the transitions, `#/workflows/{id}` one,
- * `#/workflows/{id}/history` its history.
+ * `#/workflows/{id}/history` its history, `#/partners/{id}/import` a customer import.
  */
 function draw(session: Session, notice?: string): void {
   drawn += 1;
@@ -134,8 +135,11 @@ function draw(session: Session, notice?: string): void {
   const history = /^\/workflows\/([^/]+)\/history$/.exec(path);
   const historyOf = history?.[1] === undefined ? undefined : decoded(history[1]);
   if (!notice) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  const partnerImport = /^\/partners\/([^/]+)\/import$/.exec(path)?.[1];
+  const importInto = partnerImport === undefined ? undefined : decoded(partnerImport);
   if (id !== undefined) void workflowPage(session, page, id, notice);
   else if (historyOf !== undefined) void historyPage(session, page, historyOf);
+  else if (importInto !== undefined) void importPage(session, page, importInto);
   else if (path === '/') transitionsPage(session, page);
   else {
     page.show(

@@ -20,8 +20,8 @@ interface Common {
 
 export type Field =
   | (Common & { kind: 'text'; input: 'text' | 'email' | 'date' | 'number'; maxLength?: number })
-  /** One of an enum's values. */
-  | (Common & { kind: 'choice'; options: string[] })
+  /** One of an enum's values, or of the records a field names; `labels` words them. */
+  | (Common & { kind: 'choice'; options: string[]; labels?: Readonly<Record<string, string>> })
   /** A boolean the event must carry: checked or not. */
   | (Common & { kind: 'flag' })
   /** A boolean the event may leave out: left as it is, yes, or no. */
@@ -96,6 +96,41 @@ export function fieldsOf(schema: JsonSchema, prefix = ''): Field[] {
     .filter(([name]) => !(prefix === '' && name === 'type'))
     .filter((entry): entry is [string, JsonSchema] => isObject(entry[1]))
     .map(([name, property]) => fieldOf(name, `${prefix}${name}`, property, required.has(name)));
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/**
+ * The fields with each text field called `name`, at any depth, turned into a choice among
+ * `choices`: a field that takes a record's id (a provider's) offers the records by name
+ * instead of asking for an id typed out.
+ */
+export function withChoices(
+  fields: readonly Field[],
+  name: string,
+  choices: readonly Choice[],
+): Field[] {
+  return fields.map((field) => {
+    if (field.kind === 'group') {
+      return { ...field, fields: withChoices(field.fields, name, choices) };
+    }
+    if (field.kind !== 'text' || field.name !== name) return field;
+    const { input: _input, maxLength: _maxLength, ...common } = field;
+    return {
+      ...common,
+      kind: 'choice',
+      options: choices.map((c) => c.value),
+      labels: Object.fromEntries(choices.map((c) => [c.value, c.label])),
+    };
+  });
+}
+
+/** Whether a field called `name` is among the fields, at any depth. */
+export function hasField(fields: readonly Field[], name: string): boolean {
+  return fields.some((f) => f.name === name || (f.kind === 'group' && hasField(f.fields, name)));
 }
 
 /** A value, and whether the person gave it (typed, chose, ticked) or left the field alone. */

@@ -1,6 +1,7 @@
 import type { EventBody } from '../../../client/index.ts';
 import { h, link, uniqueId, type Child } from '../dom.ts';
 import { eventForm, focusFirstField, type SendResult } from '../event-form.ts';
+import { withLookups } from '../field-lookups.ts';
 import { problemView, unreachableView } from '../problem.ts';
 import { fieldsForRole } from '../role-fields.ts';
 import { fieldsOf } from '../schema-form.ts';
@@ -9,6 +10,7 @@ import { statechartSection } from '../statechart.ts';
 import { idView, recordView, valueView } from '../values.ts';
 import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '../words.ts';
 import { consentLinksSection } from './consent-links.ts';
+import { importLink } from './import.ts';
 import type { Page } from './page.ts';
 import { isTransition, transitionSections } from './transition-page.ts';
 
@@ -192,8 +194,9 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
     outcome.replaceChildren();
     const { fields, preset } = fieldsForRole(
       session.me,
-      definition ? fieldsOf(definition.schema) : [],
+      definition ? await withLookups(session, fieldsOf(definition.schema)) : [],
     );
+    if (!page.isCurrent()) return;
     if (fields.length > 0 && definition) {
       const form = eventForm({
         type,
@@ -305,6 +308,7 @@ export async function workflowPage(
       ': every event, applied or refused, who sent it, and the state after each.',
     ),
     statechartSection(workflow),
+    importLink(session, workflow),
     actionsSection(session, page, workflow),
     consentLinksSection(session, page, workflow),
     h(
