@@ -73,6 +73,12 @@ export function machineLabel(machine: string): string {
   return machineWords[machine] ?? humanize(machine);
 }
 
+/** A machine's name inside a sentence: "reseller relationship", but "MCA re-acceptance". */
+export function machineNoun(machine: string): string {
+  const label = machineLabel(machine);
+  return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
 /** `pendingApproval.onTime` as "Pending approval, on time". */
 export function stateLabel(state: string): string {
   return state

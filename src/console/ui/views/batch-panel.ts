@@ -3,18 +3,20 @@ import { h, link, uniqueId } from '../dom.ts';
 import { eventForm, focusFirstField, type SendResult } from '../event-form.ts';
 import { fieldsOf } from '../schema-form.ts';
 import type { Session } from '../session.ts';
-import { humanize, machineLabel, problemLead, reasonLabel } from '../words.ts';
+import { humanize, machineNoun, problemLead, reasonLabel } from '../words.ts';
 
-type BatchFilter = Schema<'BatchEventRequest'>['filter'];
+export type BatchFilter = Schema<'BatchEventRequest'>['filter'];
 type BatchResult = Schema<'BatchEventResult'>;
 
-/** The workflows one event goes to: those chosen by hand, or all that match a filter. */
+/** The workflows one event goes to, found when the run starts so the list is current. */
 export interface BatchTarget {
-  filter: BatchFilter;
-  /** How many there are, as the table counted them when they were chosen. */
-  count: number;
+  machine: string;
   /** In words, for the heading: "3 chosen", "all 400 that match". */
   described: string;
+  /** About how many there are, for the progress bar until the server counts them. */
+  count: number;
+  /** Filters that together name the workflows; `found` tells how the search goes. */
+  filters(found: (count: number) => void): Promise<BatchFilter[]>;
 }
 
 /** Workflows asked of the server per call: small enough that progress moves visibly. */
@@ -28,40 +30,48 @@ interface Run {
   stopped: boolean;
 }
 
+type RunOutcome = { run: Run } | { problem: Schema<'Problem'> } | { unreachable: true };
+
 /**
- * Sends one event to each workflow of a target, a page of the batch route at a time, showing
- * how far it got. One key for the whole run: a page sent again after a lost answer applies
- * nothing twice.
+ * Sends one event to each workflow the filters name, a page of the batch route at a time,
+ * showing how far it got. One key for the whole run: a page sent again after a lost answer
+ * applies nothing twice.
  */
 async function runBatch(
   session: Session,
-  target: BatchTarget,
+  filters: readonly BatchFilter[],
+  total: number,
   event: Record<string, unknown> & { type: string },
   shown: (run: Run) => void,
-): Promise<{ run: Run } | { problem: Schema<'Problem'> } | { unreachable: true }> {
-  const run: Run = { done: 0, total: target.count, applied: 0, refused: [], stopped: false };
+  run: Run,
+): Promise<RunOutcome> {
   const key = `console-${crypto.randomUUID()}`;
-  let cursor: string | undefined;
-  do {
-    const answer = await session.api
-      .POST('/v1/workflows/events:batch', {
-        params: { header: { 'Idempotency-Key': key } },
-        body: { filter: target.filter, event, limit: perCall, ...(cursor ? { cursor } : {}) },
-      })
-      .catch(() => undefined);
-    if (!answer) return run.done > 0 ? { run } : { unreachable: true };
-    if (!answer.data) {
-      if (run.done === 0 && answer.error) return { problem: answer.error };
-      return { run };
-    }
-    const { items, remaining, nextCursor } = answer.data;
-    run.done += items.length;
-    run.applied += items.filter((i) => i.outcome === 'applied').length;
-    run.refused.push(...items.filter((i) => i.outcome === 'refused'));
-    run.total = run.done + remaining;
-    shown(run);
-    cursor = nextCursor ?? undefined;
-  } while (cursor && !run.stopped);
+  run.total = total;
+  for (const [index, filter] of filters.entries()) {
+    // Chosen ids are counted up front; a filter's count comes with its first answer.
+    const later = filters.slice(index + 1).reduce((n, f) => n + (f.workflowIds?.length ?? 0), 0);
+    let cursor: string | undefined;
+    do {
+      const answer = await session.api
+        .POST('/v1/workflows/events:batch', {
+          params: { header: { 'Idempotency-Key': key } },
+          body: { filter, event, limit: perCall, ...(cursor ? { cursor } : {}) },
+        })
+        .catch(() => undefined);
+      if (!answer) return run.done > 0 ? { run } : { unreachable: true };
+      if (!answer.data) {
+        return run.done === 0 && answer.error ? { problem: answer.error } : { run };
+      }
+      const { items, remaining, nextCursor } = answer.data;
+      run.done += items.length;
+      run.applied += items.filter((i) => i.outcome === 'applied').length;
+      run.refused.push(...items.filter((i) => i.outcome === 'refused'));
+      run.total = run.done + remaining + later;
+      shown(run);
+      cursor = nextCursor ?? undefined;
+      if (run.stopped) return { run };
+    } while (cursor);
+  }
   return { run };
 }
 
@@ -101,7 +111,7 @@ export function batchPanel(
   const chooser = h('select', { id: choiceId }, h('option', { value: '' }, 'Choose an event…'));
   const formSlot = h('div', {});
   const status = h('p', { role: 'status', 'aria-live': 'polite', class: 'batch-status' });
-  const meter = h('progress', { max: 1, value: 0, hidden: true, 'aria-labelledby': headingId });
+  const meter = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Workflows done' });
   const stop = h('button', { type: 'button', hidden: true }, 'Stop after this page');
   const results = h('div', {});
   const panel = h(
@@ -111,7 +121,7 @@ export function batchPanel(
     h(
       'p',
       { class: 'hint' },
-      `Each ${machineLabel(target.filter.machine).toLowerCase()} gets the event as if it were sent alone: the same rules, its own history row. A refusal of one does not stop the others.`,
+      `Each ${machineNoun(target.machine)} gets the event as if it were sent alone: the same rules, its own history row. A refusal of one does not stop the others.`,
     ),
     h('div', { class: 'field' }, h('label', { for: choiceId }, 'Event'), chooser),
     formSlot,
@@ -128,7 +138,6 @@ export function batchPanel(
   });
 
   const showProgress = (run: Run) => {
-    current = run;
     meter.hidden = false;
     meter.max = Math.max(run.total, 1);
     meter.value = run.done;
@@ -137,19 +146,35 @@ export function batchPanel(
 
   const send = async (payload: Record<string, unknown>): Promise<SendResult> => {
     chooser.disabled = true;
+    panel.dataset.running = 'true';
+    results.replaceChildren();
+    const run: Run = { done: 0, total: target.count, applied: 0, refused: [], stopped: false };
+    current = run;
     stop.hidden = false;
     stop.disabled = false;
-    results.replaceChildren();
-    status.textContent = `Sending ${humanize(String(payload.type))}…`;
-    const event = { ...payload, type: String(payload.type) };
-    const outcome = await runBatch(session, target, event, showProgress);
+    status.textContent = 'Finding the workflows…';
+    const outcome = await target
+      .filters((found) => {
+        status.textContent = `Finding the workflows… ${found.toLocaleString()} so far.`;
+      })
+      .then((filters) => {
+        const counted = filters.reduce((n, f) => n + (f.workflowIds?.length ?? 0), 0);
+        status.textContent = `Sending ${humanize(String(payload.type))}…`;
+        const event = { ...payload, type: String(payload.type) };
+        return runBatch(session, filters, counted || target.count, event, showProgress, run);
+      })
+      .catch((): RunOutcome => ({ unreachable: true }));
     chooser.disabled = false;
+    delete panel.dataset.running;
     stop.hidden = true;
     if (!('run' in outcome)) {
       status.textContent = '';
       return outcome;
     }
-    const { run } = outcome;
+    if (run.done === 0 && !run.stopped) {
+      status.textContent = 'None of the chosen customers has such a workflow: nothing was sent.';
+      return { applied: true };
+    }
     const ended = run.stopped && run.done < run.total ? 'Stopped' : 'Done';
     status.textContent = `${ended}: ${run.applied} applied, ${run.refused.length} refused, of ${run.done} sent.`;
     formSlot.replaceChildren();
@@ -172,7 +197,7 @@ export function batchPanel(
     return { applied: true };
   };
 
-  void session.machine(target.filter.machine).then(
+  void session.machine(target.machine).then(
     (machine) => {
       const mine = machine.events.filter((e) => e.roles.includes(session.me.role));
       for (const event of mine)

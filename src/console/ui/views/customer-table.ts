@@ -4,7 +4,7 @@ import { stateNames } from '../machine-states.ts';
 import { problemView, unreachableView } from '../problem.ts';
 import type { Session } from '../session.ts';
 import { sinceView } from '../time.ts';
-import { machineLabel, stateLabel } from '../words.ts';
+import { machineLabel, machineNoun, stateLabel } from '../words.ts';
 import type { Page } from './page.ts';
 
 type CustomerRow = Schema<'TransitionCustomer'>;
@@ -279,7 +279,7 @@ export function customerTable(
     chooseAll.hidden = allMatching || total === 0 || chosen.size >= total;
     chooseAll.textContent = `Select all ${total.toLocaleString()} that match`;
     clearSelection.hidden = current === null;
-    const what = machineLabel(actOn.control.value).toLowerCase();
+    const what = machineNoun(actOn.control.value);
     selectionStatus.textContent =
       current === null
         ? 'No customer selected.'

@@ -2,6 +2,7 @@ import { append, h, link, type Child } from '../dom.ts';
 import type { Schema } from '../../../client/index.ts';
 import type { Session, Workflow } from '../session.ts';
 import { humanize, stateLabel } from '../words.ts';
+import { customerBatch } from './customer-batch.ts';
 import { customerTable, type CustomerTableOptions } from './customer-table.ts';
 import type { Page } from './page.ts';
 
@@ -21,7 +22,7 @@ export function transitionSections(
   session: Session,
   page: Page,
   workflow: TransitionWorkflow,
-  table: CustomerTableOptions = {},
+  table: CustomerTableOptions = customerBatch(session),
 ): Child[] {
   return [
     progressSection(session, page, workflow),
