@@ -93,6 +93,9 @@ describe('one event to many customers from the console, in a real browser', () =
     expect(await refusal.count()).toBe(1);
     expect(await refusal.innerText()).toMatch(/not|cannot|takes/i);
     await page.screenshot({ path: `${artifacts}/console-batch.png`, fullPage: true });
+    await page
+      .locator('.customer-table')
+      .screenshot({ path: `${artifacts}/console-batch-panel.png` });
 
     for (const mca of mcas) expect((await move.get(mca.id)).state).toBe('requested');
     expect(refused).toEqual([]);

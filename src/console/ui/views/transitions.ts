@@ -6,6 +6,7 @@ import type { Session } from '../session.ts';
 import { sinceView } from '../time.ts';
 import { flagLabel, humanize, stateLabel } from '../words.ts';
 import type { Page } from './page.ts';
+import { startTransitionSection } from './start-transition.ts';
 
 type Summary = Schema<'TransitionSummary'>;
 
@@ -167,6 +168,9 @@ export function transitionsPage(session: Session, page: Page): void {
     page.show(
       heading,
       h('p', {}, 'Every transition you may see, oldest first, with its progress at a glance.'),
+      startTransitionSection(session, (id) => {
+        window.location.hash = `#/workflows/${encodeURIComponent(id)}`;
+      }),
       form,
       items.length === 0
         ? h(
