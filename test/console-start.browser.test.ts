@@ -67,7 +67,7 @@ describe('starting a transition from the console, in a real browser', () => {
     expect(await page.getByRole('alert').innerText()).toMatch(/Not done/);
     await open.click();
     await expect.poll(() => new URL(page.url()).hash).toBe(`#/workflows/${id}`);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       390,
     );
     await page.close();
