@@ -7,6 +7,8 @@
  *   npm run bench -- --quick      shorter phases and smaller partners
  *   npm run bench -- --json       figures as JSON instead of a table
  *   npm run bench -- --import-only  only the large import into a migrating transition
+ *   npm run bench -- --console-only the console in headless Chromium, for a partner with
+ *                                   10,000 customers
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +16,7 @@ import knexFactory from 'knex';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
 import { Api } from './api.ts';
 import { ceiling } from './ceiling.ts';
+import { consoleLines, consolePhase, type ConsoleFigures } from './console.ts';
 import { importUnderLoad, type ImportUnderLoad } from './import-lock.ts';
 import {
   createProvider,
@@ -21,6 +24,7 @@ import {
   moveEveryCustomer,
   partnerInEnrolling,
   startMigrating,
+  type Partner,
 } from './scenario.ts';
 import { ServerProcess } from './server-process.ts';
 import { measure, percentile, type Rate } from './stats.ts';
@@ -33,6 +37,9 @@ const moveCustomers = quick ? 200 : 1000;
 const flatSizes = quick ? [10, 100, 1000] : [10, 1000, 10000];
 const largeImport = quick ? 2000 : 10_000;
 const importOnly = args.has('--import-only');
+const consoleOnly = args.has('--console-only');
+const consoleCustomers = quick ? 2000 : 10_000;
+const consoleRepetitions = quick ? 2 : 5;
 const concurrencies = [1, 8, 32];
 const adminToken = `bench-admin-${Date.now()}-token`;
 
@@ -68,8 +75,9 @@ async function main(): Promise<void> {
     await db.destroy();
 
     const ceilings: Record<number, Rate> = {};
-    if (!importOnly) log(`Ceiling: the database alone, ${seconds}s per level`);
-    for (const c of importOnly ? [] : concurrencies) {
+    const fewPhases = importOnly || consoleOnly;
+    if (!fewPhases) log(`Ceiling: the database alone, ${seconds}s per level`);
+    for (const c of fewPhases ? [] : concurrencies) {
       ceilings[c] = await ceiling(databaseUrl, c, seconds);
       log(`  ${c} connections: ${ceilings[c].perSecond.toFixed(0)} events/s`);
     }
@@ -85,8 +93,20 @@ async function main(): Promise<void> {
     closeClient = () => api.close();
     const { pid } = server;
 
+    if (consoleOnly) {
+      log(`Console: a partner with ${consoleCustomers} customers, migrating`);
+      const provider = await createProvider(api, adminToken);
+      const partner = await partnerInEnrolling(api, adminToken);
+      await importCustomers(api, partner, consoleCustomers, 1);
+      await startMigrating(api, adminToken, partner, provider);
+      const figures = await consolePhase(api, partner, consoleRepetitions, log);
+      if (asJson) process.stdout.write(`${JSON.stringify({ console: figures }, null, 2)}\n`);
+      else process.stdout.write(`${consoleLines(figures).join('\n')}\n`);
+      return;
+    }
+
     if (importOnly) {
-      const imports = await largeImportPhase(api);
+      const { imports } = await largeImportPhase(api);
       if (asJson) process.stdout.write(`${JSON.stringify({ import: imports }, null, 2)}\n`);
       else process.stdout.write(`${importLine(imports)}\n`);
       return;
@@ -169,7 +189,10 @@ async function main(): Promise<void> {
     const p50s = flat.map((f) => f.p50);
     const spread = (Math.max(...p50s) - Math.min(...p50s)) / Math.min(...p50s);
     // Last, so that its 10,000 customers weigh on none of the figures above.
-    const imports = await largeImportPhase(api);
+    const { imports, partner: large } = await largeImportPhase(api);
+    // The console on that same partner, now with 10,010 customers.
+    log('Console: the large partner in headless Chromium');
+    const consoleFigures = await consolePhase(api, large, consoleRepetitions, log);
 
     const result = {
       machine: {
@@ -186,6 +209,7 @@ async function main(): Promise<void> {
       flat,
       flatSpread: spread,
       import: imports,
+      console: consoleFigures,
     };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -201,15 +225,15 @@ async function main(): Promise<void> {
 }
 
 /** A large import into a migrating transition, with events on that transition meanwhile. */
-async function largeImportPhase(api: Api): Promise<ImportUnderLoad> {
+async function largeImportPhase(api: Api): Promise<{ imports: ImportUnderLoad; partner: Partner }> {
   log(`Large import: ${largeImport} customers into a migrating transition, events on it meanwhile`);
   const provider = await createProvider(api, adminToken);
   const partner = await partnerInEnrolling(api, adminToken);
   await importCustomers(api, partner, 10, 1);
   await startMigrating(api, adminToken, partner, provider);
-  const result = await importUnderLoad(api, partner, largeImport);
-  log(`  ${importLine(result)}`);
-  return result;
+  const imports = await importUnderLoad(api, partner, largeImport);
+  log(`  ${importLine(imports)}`);
+  return { imports, partner };
 }
 
 function importLine(r: ImportUnderLoad): string {
@@ -232,6 +256,7 @@ function printTable(r: {
   flat: Array<{ customers: number; p50: number; p95: number }>;
   flatSpread: number;
   import: ImportUnderLoad;
+  console: ConsoleFigures;
 }): void {
   const out: string[] = [];
   out.push(
@@ -261,6 +286,8 @@ function printTable(r: {
   out.push(`Spread of p50 across sizes: ${(r.flatSpread * 100).toFixed(0)} %`);
   out.push('');
   out.push(importLine(r.import));
+  out.push('');
+  out.push(...consoleLines(r.console));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
