@@ -240,6 +240,10 @@ const matrix: Record<string, Row> = {
     }),
     expected: { ...signedIn(403), 'manager A': 200, 'manager B': 200 },
   },
+  'GET /v1/workflows/:id/timers': {
+    path: () => `/v1/workflows/${ids.transitionA}/timers`,
+    expected: readersOfA(200),
+  },
   'GET /v1/workflows/:id/history': {
     path: () => `/v1/workflows/${ids.transitionA}/history`,
     expected: readersOfA(200),

@@ -98,6 +98,13 @@ describe('one event to many customers from the console, in a real browser', () =
       .screenshot({ path: `${artifacts}/console-batch-panel.png` });
 
     for (const mca of mcas) expect((await move.get(mca.id)).state).toBe('requested');
+    // Each asked MCA now waits for its reminder, and its page says when.
+    await page.goto(`${base}/console#/workflows/${mcas[1]!.id}`);
+    const timers = page.locator('section[aria-labelledby=timers-heading]');
+    const due = new Date(h.clock.now().getTime() + 7 * 24 * 3600 * 1000);
+    const exactly = `${due.toISOString().slice(0, 10)} ${due.toISOString().slice(11, 16)} UTC`;
+    await expect.poll(() => timers.innerText()).toContain('Reminder due REMINDER_DUE due ');
+    expect(await timers.innerText()).toContain(exactly);
     expect(refused).toEqual([]);
     await page.close();
   });

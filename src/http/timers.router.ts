@@ -1,15 +1,22 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireRole } from '../auth/authenticate.ts';
+import { principalOf, requireRole } from '../auth/authenticate.ts';
 import { withTransactionRetry } from '../engine/retry.ts';
 import { Conflict, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
-import { listTimers, retryTimer, timerPosition, type TimerRow } from '../store/timers.ts';
+import {
+  listTimers,
+  pendingTimers,
+  retryTimer,
+  timerPosition,
+  type TimerRow,
+} from '../store/timers.ts';
 import { decodeCursor, encodeCursor, limitParam } from './cursor.ts';
 import { apiSchema } from './api-schema.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { page } from './schemas.ts';
 import { parseWith } from './validate.ts';
+import { visibleWorkflow } from './visible-workflow.ts';
 
 const listQuery = z.strictObject({
   status: z
@@ -98,6 +105,31 @@ export function createTimerRouter({
       nextCursor: next
         ? encodeCursor({ status: query.status, at: next.at.toISOString(), id: next.id })
         : null,
+    });
+  });
+
+  catalog.add({
+    method: 'get',
+    path: '/v1/workflows/:id/timers',
+    operationId: 'listWorkflowTimers',
+    tag: 'Workflows and events',
+    summary: "A workflow's timers: what it waits for, and when it fires, soonest first",
+    roles: 'any, scoped',
+    description:
+      'Timers that fired are gone; one whose attempts failed stays, with how often it failed. Why the last attempt failed is shown to admins and auditors only: it is the server’s own error.',
+    response: { status: 200, schema: z.object({ items: z.array(timerView) }) },
+    errors: [401, 404],
+  });
+  router.get('/v1/workflows/:id/timers', async (req, res) => {
+    const principal = principalOf(req);
+    const row = await visibleWorkflow(db, req.params.id, principal);
+    const operator = principal.role === 'admin' || principal.role === 'auditor';
+    const timers = await pendingTimers(db, row.id);
+    res.json({
+      items: timers.map((timer) => ({
+        ...toTimerView(timer),
+        ...(operator ? {} : { lastError: null }),
+      })),
     });
   });
 

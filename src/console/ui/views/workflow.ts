@@ -12,6 +12,7 @@ import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '
 import { consentLinksSection } from './consent-links.ts';
 import { importLink } from './import.ts';
 import type { Page } from './page.ts';
+import { timersSection } from './timers.ts';
 import { isTransition, transitionSections } from './transition-page.ts';
 
 type EventDefinition = Machine['events'][number];
@@ -311,6 +312,7 @@ export async function workflowPage(
     importLink(session, workflow),
     actionsSection(session, page, workflow),
     consentLinksSection(session, page, workflow),
+    timersSection(session, page, workflow),
     h(
       'section',
       { 'aria-labelledby': 'context-heading' },
