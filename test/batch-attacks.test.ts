@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCustomer, createPartnerTeam } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move, type Workflow } from './move.ts';
@@ -153,6 +153,44 @@ describe('attacks on one event to many workflows', () => {
       const cancelledAt = rows.findIndex((row) => row.type === 'PARENT_CANCELLED');
       expect(cancelledAt).toBeGreaterThan(0);
       expect(rows.slice(cancelledAt + 1).filter((row) => row.outcome === 'applied')).toEqual([]);
+    }
+  });
+});
+
+describe('a batch that fails on one workflow', () => {
+  it('when one workflow fails with an error that is no refusal, then the call answers only once nothing more moves, and takes no other workflow', async () => {
+    const { move, mcas } = await migratingWith(30);
+    // The database gives up on one workflow's statement, as under a statement timeout.
+    const send = h.engine.send.bind(h.engine);
+    const spy = vi.spyOn(h.engine, 'send').mockImplementation(async (request) => {
+      if (request.workflowId !== mcas[0]!.id) return send(request);
+      throw Object.assign(new Error('canceling statement due to statement timeout'), {
+        code: '57014',
+      });
+    });
+    try {
+      const res = await as(h.app, move.team.manager).post(batchPath, {
+        filter: { machine: 'mcaReacceptance', parentId: move.transitionId },
+        event: { type: 'ACCEPTANCE_REQUESTED' },
+      });
+      expect(res.status).toBe(503);
+      const moved = async () => {
+        const [row] = await h
+          .db('workflows')
+          .whereIn(
+            'id',
+            mcas.map((m) => m.id),
+          )
+          .where({ state: 'requested' })
+          .count<Array<{ count: string | number }>>({ count: '*' });
+        return Number(row?.count);
+      };
+      const atAnswer = await moved();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await moved()).toBe(atAnswer);
+      expect(atAnswer).toBeLessThan(mcas.length - 1);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
