@@ -177,6 +177,8 @@ export function batchPanel(
     stop.hidden = true;
     if (!('run' in outcome)) {
       status.textContent = '';
+      // Told even so: the selection may have changed during the run, and this panel with it.
+      finished();
       return outcome;
     }
     if (run.done === 0 && !run.stopped) {
