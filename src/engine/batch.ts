@@ -114,8 +114,11 @@ export async function sendToEach(
   const body = canonicalJson(event);
   const items: BatchItem[] = new Array<BatchItem>(rows.length);
   let nextIndex = 0;
+  // An error that is no refusal ends the call: the workflows in flight finish, no other is
+  // taken, and only then is the error answered, so nothing moves after the caller is told.
+  let failed = false;
   const work = async () => {
-    for (let i = nextIndex++; i < rows.length; i = nextIndex++) {
+    for (let i = nextIndex++; i < rows.length && !failed; i = nextIndex++) {
       const row = rows[i]!;
       const response = await sendOne(engine, {
         workflowId: row.id,
@@ -130,11 +133,18 @@ export async function sendToEach(
         requestHash: createHash('sha256')
           .update(`POST /v1/workflows/events:batch ${row.id}\n${body}`)
           .digest('hex'),
+      }).catch((error: unknown) => {
+        failed = true;
+        throw error;
       });
       items[i] = toItem(row.id, row.customer_id, response.status, response.body);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, rows.length) }, work));
+  const workers = await Promise.allSettled(
+    Array.from({ length: Math.min(inFlight, rows.length) }, work),
+  );
+  const failure = workers.find((w) => w.status === 'rejected');
+  if (failure) throw failure.reason;
   const last = rows.at(-1);
   const next = last?.seq === undefined ? undefined : { seq: Number(last.seq) };
   const remaining = rows.length < limit ? 0 : await countWorkflows(db, principal, filter, next);

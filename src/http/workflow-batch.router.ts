@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf } from '../auth/authenticate.ts';
-import { refusalOfBatch, sendToEach } from '../engine/batch.ts';
+import { refusalOfBatch, sendToEach, type BatchRequest } from '../engine/batch.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Database } from '../store/database.ts';
 import { apiSchema } from './api-schema.ts';
@@ -130,7 +130,10 @@ export function createWorkflowBatchRouter({ db, engine, catalog }: Deps): Router
   });
   router.post('/v1/workflows/events\\:batch', async (req, res) => {
     const principal = principalOf(req);
-    const { filter, event, limit, cursor } = parseBody(batchRequest, req.body);
+    const { filter, limit, cursor } = parseBody(batchRequest, req.body);
+    // The event as sent, not zod's copy: the copy drops a `__proto__` key, which the event's
+    // strict schema must see to refuse it as the single-event route does.
+    const { event } = req.body as { event: BatchRequest['event'] };
     const { workflowIds, ...fields } = filter;
     const request = {
       principal,

@@ -28,6 +28,8 @@ interface Run {
   applied: number;
   refused: BatchResult[];
   stopped: boolean;
+  /** Why a call after the first failed, leaving the rest not reached; undefined if none did. */
+  brokenOff?: string;
 }
 
 type RunOutcome = { run: Run } | { problem: Schema<'Problem'> } | { unreachable: true };
@@ -58,9 +60,15 @@ async function runBatch(
           body: { filter, event, limit: perCall, ...(cursor ? { cursor } : {}) },
         })
         .catch(() => undefined);
-      if (!answer) return run.done > 0 ? { run } : { unreachable: true };
+      if (!answer) {
+        if (run.done === 0) return { unreachable: true };
+        run.brokenOff = 'The server could not be reached.';
+        return { run };
+      }
       if (!answer.data) {
-        return run.done === 0 && answer.error ? { problem: answer.error } : { run };
+        if (run.done === 0 && answer.error) return { problem: answer.error };
+        run.brokenOff = answer.error?.detail ?? 'The server refused to go on.';
+        return { run };
       }
       const { items, remaining, nextCursor } = answer.data;
       run.done += items.length;
@@ -169,14 +177,23 @@ export function batchPanel(
     stop.hidden = true;
     if (!('run' in outcome)) {
       status.textContent = '';
+      // Told even so: the selection may have changed during the run, and this panel with it.
+      finished();
       return outcome;
     }
     if (run.done === 0 && !run.stopped) {
       status.textContent = 'None of the chosen customers has such a workflow: nothing was sent.';
       return { applied: true };
     }
-    const ended = run.stopped && run.done < run.total ? 'Stopped' : 'Done';
-    status.textContent = `${ended}: ${run.applied} applied, ${run.refused.length} refused, of ${run.done} sent.`;
+    const ended = run.brokenOff
+      ? 'Broke off'
+      : run.stopped && run.done < run.total
+        ? 'Stopped'
+        : 'Done';
+    const tally = `${ended}: ${run.applied} applied, ${run.refused.length} refused, of ${run.done} sent`;
+    status.textContent = run.brokenOff
+      ? `${tally}; ${Math.max(run.total - run.done, 0)} not reached. ${run.brokenOff}`
+      : `${tally}.`;
     formSlot.replaceChildren();
     results.replaceChildren(
       run.refused.length === 0
