@@ -160,11 +160,16 @@ const unavailableDetails = {
   timed_out: 'The database did not answer in time; nothing was applied. Try again shortly.',
   outcome_unknown:
     'The database connection was lost while committing: the change may or may not be stored. Send the request again with the same Idempotency-Key to learn which.',
+  batch_interrupted:
+    'The server failed on one workflow and took no more: those in `results` were handled before it stopped, the others were not touched. Send the same request again with the same Idempotency-Key to finish without applying any twice.',
 } as const;
 
 export class Unavailable extends ProblemError {
-  constructor(outcome: keyof typeof unavailableDetails = 'nothing_applied') {
-    super(503, 'unavailable', 'Service unavailable', unavailableDetails[outcome]);
+  constructor(
+    outcome: keyof typeof unavailableDetails = 'nothing_applied',
+    extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(503, 'unavailable', 'Service unavailable', unavailableDetails[outcome], extra);
   }
 }
 

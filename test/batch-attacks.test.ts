@@ -168,12 +168,21 @@ describe('a batch that fails on one workflow', () => {
         code: '57014',
       });
     });
+    const body = {
+      filter: { machine: 'mcaReacceptance', parentId: move.transitionId },
+      event: { type: 'ACCEPTANCE_REQUESTED' },
+    };
+    let results: Array<{ workflowId: string; outcome: string }> = [];
     try {
-      const res = await as(h.app, move.team.manager).post(batchPath, {
-        filter: { machine: 'mcaReacceptance', parentId: move.transitionId },
-        event: { type: 'ACCEPTANCE_REQUESTED' },
-      });
+      const res = await as(h.app, move.team.manager)
+        .post(batchPath, body)
+        .set('Idempotency-Key', 'interrupted-1');
       expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      // Not "nothing was applied": the answer names what was handled before it stopped.
+      expect(res.body).toMatchObject({ code: 'unavailable' });
+      expect((res.body as { detail: string }).detail).toContain('Idempotency-Key');
+      results = (res.body as { results: typeof results }).results;
       const moved = async () => {
         const [row] = await h
           .db('workflows')
@@ -189,8 +198,15 @@ describe('a batch that fails on one workflow', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await moved()).toBe(atAnswer);
       expect(atAnswer).toBeLessThan(mcas.length - 1);
+      expect(results.filter((r) => r.outcome === 'applied')).toHaveLength(atAnswer);
     } finally {
       spy.mockRestore();
     }
+    // Sent again with its key once the fault is gone, the batch finishes, none twice.
+    const again = await as(h.app, move.team.manager)
+      .post(batchPath, body)
+      .set('Idempotency-Key', 'interrupted-1');
+    expect(again.status).toBe(200);
+    for (const mca of mcas) expect((await move.get(mca.id)).state).toBe('requested');
   });
 });

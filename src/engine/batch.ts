@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eventSpec } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
 import type { Principal } from '../auth/principal.ts';
-import { Forbidden, ProblemError, ValidationFailed } from '../errors.ts';
+import { Forbidden, ProblemError, Unavailable, ValidationFailed } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import {
   countWorkflows,
@@ -144,7 +144,14 @@ export async function sendToEach(
     Array.from({ length: Math.min(inFlight, rows.length) }, work),
   );
   const failure = workers.find((w) => w.status === 'rejected');
-  if (failure) throw failure.reason;
+  if (failure) {
+    const done = items.filter((item) => item !== undefined);
+    // Nothing was handled: the failure is answered as any route answers it.
+    if (done.length === 0) throw failure.reason;
+    const interrupted = new Unavailable('batch_interrupted', { results: done });
+    interrupted.cause = failure.reason;
+    throw interrupted;
+  }
   const last = rows.at(-1);
   const next = last?.seq === undefined ? undefined : { seq: Number(last.seq) };
   const remaining = rows.length < limit ? 0 : await countWorkflows(db, principal, filter, next);
