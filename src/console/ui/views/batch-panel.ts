@@ -32,12 +32,30 @@ interface Run {
   brokenOff?: string;
 }
 
+type BatchBody = Schema<'BatchEventRequest'>;
+
 type RunOutcome = { run: Run } | { problem: Schema<'Problem'> } | { unreachable: true };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One page of a run, sent once more after a second when it got no answer or a 503: the
+ * run's key makes the second sending finish what the first began without applying any twice.
+ */
+async function sendPage(session: Session, key: string, body: BatchBody) {
+  for (let attempt = 1; ; attempt += 1) {
+    const answer = await session.api
+      .POST('/v1/workflows/events:batch', { params: { header: { 'Idempotency-Key': key } }, body })
+      .catch(() => undefined);
+    const retry = !answer || answer.response.status === 503;
+    if (!retry || attempt === 2) return answer;
+    await pause(1000);
+  }
+}
 
 /**
  * Sends one event to each workflow the filters name, a page of the batch route at a time,
- * showing how far it got. One key for the whole run: a page sent again after a lost answer
- * applies nothing twice.
+ * showing how far it got, under one key for the whole run.
  */
 async function runBatch(
   session: Session,
@@ -54,12 +72,12 @@ async function runBatch(
     const later = filters.slice(index + 1).reduce((n, f) => n + (f.workflowIds?.length ?? 0), 0);
     let cursor: string | undefined;
     do {
-      const answer = await session.api
-        .POST('/v1/workflows/events:batch', {
-          params: { header: { 'Idempotency-Key': key } },
-          body: { filter, event, limit: perCall, ...(cursor ? { cursor } : {}) },
-        })
-        .catch(() => undefined);
+      const answer = await sendPage(session, key, {
+        filter,
+        event,
+        limit: perCall,
+        ...(cursor ? { cursor } : {}),
+      });
       if (!answer) {
         if (run.done === 0) return { unreachable: true };
         run.brokenOff = 'The server could not be reached.';
