@@ -1,34 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { artifacts, startBrowserRig, type BrowserRig } from './browser-rig.ts';
 import { buildCustomer } from './factories.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { as, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
-
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('consent page');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('consent page');
+  ({ h, base, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  // Without Chromium the setup stops before the server starts: nothing to close then.
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 describe('the consent page in a real browser', () => {

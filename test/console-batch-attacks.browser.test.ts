@@ -1,36 +1,29 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { startBrowserRig, type BrowserRig } from './browser-rig.ts';
 import { buildCustomer } from './factories.ts';
-import { startHarness, type Harness } from './harness.ts';
+import type { Harness } from './harness.ts';
 import { Move } from './move.ts';
 
 /** One more than the console asks for per call, so a run takes two calls. */
 const customerCount = 51;
 
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 let move: Move;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console batch attacks');
+  rig = await startBrowserRig('console batch attacks');
+  ({ h, base, browser } = rig);
   move = await Move.start(h.app, h.adminToken);
   await move.importCustomers(Array.from({ length: customerCount }, () => buildCustomer()));
   await move.toMigrating();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 async function openTransition(page: Page): Promise<void> {

@@ -1,30 +1,22 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { artifacts, startBrowserRig, type BrowserRig } from './browser-rig.ts';
 import { buildCustomer, buildPartner } from './factories.ts';
-import { startHarness, type Harness } from './harness.ts';
+import type { Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
 const customerCount = 6;
 
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 let move: Move;
 let partnerName: string;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console batch');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('console batch');
+  ({ h, base, browser } = rig);
   partnerName = `Batchwerk ${Date.now()}`;
   move = await Move.start(h.app, h.adminToken, buildPartner({ name: partnerName }));
   await move.importCustomers(
@@ -34,9 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 async function openAs(token: string): Promise<{ page: Page; refused: string[] }> {

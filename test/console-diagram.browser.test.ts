@@ -1,62 +1,30 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import {
+  artifacts,
+  openConsole as openRigConsole,
+  signInAs,
+  startBrowserRig,
+  type BrowserRig,
+} from './browser-rig.ts';
+import { as, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
-
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
-let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console diagram');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('console diagram');
+  ({ h, base } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
-/**
- * A page in a context of its own (so clipboard permissions differ between tests) that records
- * every refusal of the Content-Security-Policy Chromium reports.
- */
-async function openConsole(
-  width = 1280,
-  options: BrowserContextOptions = {},
-  beforeLoad?: string,
-): Promise<{ page: Page; refused: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, ...options });
-  const page = await context.newPage();
-  if (beforeLoad) await page.addInitScript(beforeLoad);
-  const refused: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
-  });
-  await page.goto(`${base}/console`);
-  await page.getByLabel('API token').waitFor();
-  return { page, refused };
-}
-
-async function signInAs(page: Page, token: string): Promise<void> {
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('API token').fill(token);
-  await page.keyboard.press('Enter');
-  await signOut.waitFor();
-}
+const openConsole = (width = 1280, options: BrowserContextOptions = {}, beforeLoad?: string) =>
+  openRigConsole(rig, { width, ...options, ...(beforeLoad ? { beforeLoad } : {}) });
 
 async function openWorkflow(page: Page, id: string, heading: string | RegExp): Promise<void> {
   await page.goto(`${base}/console#/workflows/${id}`);

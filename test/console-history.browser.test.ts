@@ -1,59 +1,32 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import {
+  artifacts,
+  openConsole as openRigConsole,
+  signInAs,
+  startBrowserRig,
+  type BrowserRig,
+} from './browser-rig.ts';
 import { buildPartner, buildProfile } from './factories.ts';
-import { startHarness, type Harness } from './harness.ts';
+import type { Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
-
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
-let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console history');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('console history');
+  ({ h, base } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  // Without Chromium the setup stops before the server starts: nothing to close then.
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
-/** A page that records every refusal of the Content-Security-Policy Chromium reports. */
-async function openConsole(): Promise<{ page: Page; refused: string[] }> {
-  const page = await browser.newPage({
-    viewport: { width: 1280, height: 900 },
-    acceptDownloads: true,
-  });
-  const refused: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
-  });
-  await page.goto(`${base}/`);
-  await page.getByLabel('API token').waitFor();
-  return { page, refused };
-}
-
-async function signInAs(page: Page, token: string): Promise<void> {
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('API token').fill(token);
-  await page.keyboard.press('Enter');
-  await signOut.waitFor();
-}
+const openConsole = () => openRigConsole(rig, { acceptDownloads: true });
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const entry = (page: Page, seq: number) => page.locator(`li.entry[data-seq="${seq}"]`);

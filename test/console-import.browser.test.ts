@@ -1,34 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { artifacts, startBrowserRig, type BrowserRig } from './browser-rig.ts';
 import { buildCustomer } from './factories.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { as, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
-
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   // A small body limit, so that a file over it is quick to make.
-  h = await startHarness({ bodyLimitBytes: 256 * 1024 });
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console import');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('console import', { bodyLimitBytes: 256 * 1024 });
+  ({ h, base, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 /** A signed-in page, recording every refusal of the Content-Security-Policy. */

@@ -1,33 +1,26 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import { startBrowserRig, type BrowserRig } from './browser-rig.ts';
 import { buildPartner, createPartnerTeam, type PartnerTeam } from './factories.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { as, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 let team: PartnerTeam;
 let partnerName: string;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console start');
+  rig = await startBrowserRig('console start');
+  ({ h, base, browser } = rig);
   partnerName = `Neustart ${Date.now()}`;
   team = await createPartnerTeam(h.app, h.adminToken, buildPartner({ name: partnerName }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 async function signedIn(token: string): Promise<Page> {

@@ -1,14 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import {
+  artifacts,
+  openConsole as openRigConsole,
+  signInAs,
+  startBrowserRig,
+  type BrowserRig,
+} from './browser-rig.ts';
 import { buildCustomer, buildPartner } from './factories.ts';
-import { startHarness, type Harness } from './harness.ts';
+import type { Harness } from './harness.ts';
 import { Move } from './move.ts';
 
-const artifacts = 'test-artifacts';
 /** More than a page of the table (50), so that it pages. */
 const customerCount = 55;
 const names = Array.from(
@@ -19,19 +21,14 @@ const names = Array.from(
 const waiting = ['Kunde 07', 'Kunde 03', 'Kunde 11'];
 
 let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
-let browser: Browser;
 let move: Move;
 let partnerName: string;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('console table');
-  mkdirSync(artifacts, { recursive: true });
+  rig = await startBrowserRig('console table');
+  ({ h, base } = rig);
 
   partnerName = `Lindenhof IT ${Date.now()}`;
   move = await Move.start(h.app, h.adminToken, buildPartner({ name: partnerName }));
@@ -45,29 +42,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
-async function openConsole(width = 1280): Promise<{ page: Page; refused: string[] }> {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const refused: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
-  });
-  await page.goto(`${base}/`);
-  await page.getByLabel('API token').waitFor();
-  return { page, refused };
-}
-
-async function signInAs(page: Page, token: string): Promise<void> {
-  const signOut = page.getByRole('button', { name: 'Sign out' });
-  if (await signOut.isVisible()) await signOut.click();
-  await page.getByLabel('API token').fill(token);
-  await page.keyboard.press('Enter');
-  await signOut.waitFor();
-}
+const openConsole = (width = 1280) => openRigConsole(rig, { width });
 
 const heading = (page: Page) => page.getByRole('heading', { level: 1 });
 const matchCount = (page: Page) => page.locator('.match-count');

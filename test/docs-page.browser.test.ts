@@ -1,27 +1,18 @@
-import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { startBrowserRig, type BrowserRig } from './browser-rig.ts';
 
-let h: Harness;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  server = createServer(h.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium('docs page');
+  rig = await startBrowserRig('docs page');
+  ({ base, browser } = rig);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (server) await new Promise((resolve) => server?.close(resolve));
-  await h?.close();
+  await rig?.close();
 });
 
 describe('the API docs in a real browser', () => {

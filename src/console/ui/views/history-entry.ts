@@ -1,6 +1,6 @@
 import type { Schema } from '../../../client/index.ts';
 import { h, uniqueId, type Child } from '../dom.ts';
-import { ago } from '../relative-time.ts';
+import { ago } from '../time.ts';
 import { recordView } from '../values.ts';
 import { humanize, problemLead, reasonLabel, roleLabel, stateLabel, when } from '../words.ts';
 

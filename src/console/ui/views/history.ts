@@ -1,12 +1,12 @@
 import { h, link } from '../dom.ts';
 import { problemView, unreachableView } from '../problem.ts';
 import { mayExport, mayVerify } from '../roles.ts';
-import type { Session, Workflow } from '../session.ts';
-import { machineLabel } from '../words.ts';
+import type { Session } from '../session.ts';
 import { exportSection } from './history-export.ts';
 import { historyEntryView, type HistoryEntry } from './history-entry.ts';
 import { verdictSection } from './history-verdict.ts';
 import type { Page } from './page.ts';
+import { readWorkflow } from './workflow-read.ts';
 import { timeTravel } from './time-travel.ts';
 
 const pageSize = 25;
@@ -85,22 +85,9 @@ function timelineSection(session: Session, page: Page, id: string) {
 
 /** A workflow's history: its verification, an export, and the timeline with time travel. */
 export async function historyPage(session: Session, page: Page, id: string): Promise<void> {
-  const answer = await session.api
-    .GET('/v1/workflows/{id}', { params: { path: { id } } })
-    .catch(() => undefined);
-  if (!page.isCurrent()) return;
-  if (!answer?.data) {
-    const error = answer?.error;
-    page.show(h('h1', { tabindex: -1 }, 'History'), error ? problemView(error) : unreachableView());
-    return;
-  }
-  const workflow = answer.data as Workflow;
-  const partnerName = await session.partnerName(workflow.partnerId);
-  if (!page.isCurrent()) return;
-  const name =
-    workflow.machine === 'transition' && partnerName
-      ? `Transition of ${partnerName}`
-      : machineLabel(workflow.machine);
+  const read = await readWorkflow(session, page, id, 'History');
+  if (!read) return;
+  const { name } = read;
   const timeline = timelineSection(session, page, id);
   page.show(
     h(

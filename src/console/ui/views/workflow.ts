@@ -12,6 +12,7 @@ import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '
 import { consentLinksSection } from './consent-links.ts';
 import { importLink } from './import.ts';
 import type { Page } from './page.ts';
+import { readWorkflow } from './workflow-read.ts';
 import { timersSection } from './timers.ts';
 import { isTransition, transitionSections } from './transition-page.ts';
 
@@ -271,25 +272,9 @@ export async function workflowPage(
   id: string,
   notice?: string,
 ): Promise<void> {
-  const answer = await session.api
-    .GET('/v1/workflows/{id}', { params: { path: { id } } })
-    .catch(() => undefined);
-  if (!page.isCurrent()) return;
-  if (!answer?.data) {
-    const error = answer?.error;
-    page.show(
-      h('h1', { tabindex: -1 }, 'Workflow'),
-      error ? problemView(error) : unreachableView(),
-    );
-    return;
-  }
-  const workflow = answer.data as Workflow;
-  const partnerName = await session.partnerName(workflow.partnerId);
-  if (!page.isCurrent()) return;
-  const title =
-    workflow.machine === 'transition' && partnerName
-      ? `Transition of ${partnerName}`
-      : machineLabel(workflow.machine);
+  const read = await readWorkflow(session, page, id, 'Workflow');
+  if (!read) return;
+  const { workflow, name: title, partnerName } = read;
   page.show(
     h(
       'p',
