@@ -293,11 +293,13 @@ export async function workflowPage(
       link(`/workflows/${encodeURIComponent(workflow.id)}/history`, 'History'),
       ': every event, applied or refused, who sent it, and the state after each.',
     ),
-    statechartSection(workflow),
-    importLink(session, workflow),
+    // What to do comes first; for a transition, then its customers, the page's daily work.
     actionsSection(session, page, workflow),
+    importLink(session, workflow),
+    isTransition(workflow) ? transitionSections(session, page, workflow) : null,
     consentLinksSection(session, page, workflow),
     timersSection(session, page, workflow),
+    statechartSection(workflow),
     h(
       'section',
       { 'aria-labelledby': 'context-heading' },
@@ -314,8 +316,6 @@ export async function workflowPage(
           recordView(workflow.output as Record<string, unknown>),
         )
       : null,
-    isTransition(workflow)
-      ? transitionSections(session, page, workflow)
-      : childrenSection(session, page, workflow),
+    isTransition(workflow) ? null : childrenSection(session, page, workflow),
   );
 }
