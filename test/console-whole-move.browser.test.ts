@@ -204,6 +204,10 @@ describe('a whole move in the console, in a real browser', () => {
     await openTransitionAs(team.manager);
     await expect.poll(() => page.locator('main').innerText()).toMatch(/Completed/);
     await page.screenshot({ path: `${artifacts}/console-whole-move.png`, fullPage: true });
+    // A finished move plans no one: no import is offered any more.
+    expect(await page.getByRole('link', { name: 'Import customers from a CSV file' }).count()).toBe(
+      0,
+    );
 
     // The auditor reviews it: verified history, and nothing to press.
     await openTransitionAs(team.auditor);

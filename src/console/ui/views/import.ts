@@ -21,7 +21,9 @@ export const importRoute = (partnerId: string) =>
 
 /** A transition's link to its customer import, for the roles that may import; null for others. */
 export function importLink(session: Session, workflow: Workflow): HTMLElement | null {
-  if (workflow.machine !== 'transition' || !importers.includes(session.me.role)) return null;
+  // A finished move plans no one: customers imported then would only be stored.
+  if (workflow.machine !== 'transition' || workflow.status !== 'active') return null;
+  if (!importers.includes(session.me.role)) return null;
   return h(
     'p',
     { class: 'import-link' },
