@@ -2,7 +2,12 @@ import { randomInt } from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Api } from '../../bench/api.ts';
-import { partnerInEnrolling } from '../../bench/scenario.ts';
+import {
+  createProvider,
+  importCustomers,
+  partnerInEnrolling,
+  startMigrating,
+} from '../../bench/scenario.ts';
 import { ServerProcess } from '../../bench/server-process.ts';
 
 const adminToken = `chaos-admin-${crypto.randomUUID()}`;
@@ -89,5 +94,79 @@ describe('races on one workflow, across two server processes', () => {
       `/v1/workflows/${enrollment.enrollmentId}/history/verify`,
     );
     expect(verdict.valid).toBe(true);
+  });
+});
+
+describe('batches across two server processes', () => {
+  it('when batches, with one key and without, race single events on both processes, then each MCA takes the request exactly once', async () => {
+    const customers = 60;
+    const partner = await partnerInEnrolling(apis[0]!, adminToken);
+    await importCustomers(apis[0]!, partner, customers, 1);
+    await startMigrating(apis[0]!, adminToken, partner, await createProvider(apis[0]!, adminToken));
+    // The bench's customers vary: those whose MCA must be asked for wait for it.
+    const mcas = await db<{ id: string; parent_id: string; machine: string; state: string }>(
+      'workflows',
+    )
+      .where({
+        parent_id: partner.transitionId,
+        machine: 'mcaReacceptance',
+        state: 'awaitingAcceptance',
+      })
+      .select('id');
+    expect(mcas.length).toBeGreaterThan(20);
+    const batch = (i: number, extra: Record<string, unknown>, key?: string) =>
+      apis[i % 2]!.request('POST', '/v1/workflows/events:batch', {
+        token: i % 3 === 0 ? partner.globalAdmin : partner.manager,
+        body: {
+          filter: {
+            machine: 'mcaReacceptance',
+            state: 'awaitingAcceptance',
+            parentId: partner.transitionId,
+          },
+          event: { type: 'ACCEPTANCE_REQUESTED' },
+          ...extra,
+        },
+        headers: key === undefined ? {} : { 'Idempotency-Key': key },
+      });
+    const answers = await Promise.all([
+      // One key, sent to both processes at once: a retry that overtook its first try.
+      batch(0, {}, 'race-key'),
+      batch(1, {}, 'race-key'),
+      batch(2, { limit: 7 }),
+      batch(3, { limit: 500 }),
+      ...mcas.slice(0, 20).map(({ id }, i) =>
+        apis[i % 2]!.request('POST', `/v1/workflows/${id}/events`, {
+          token: partner.manager,
+          body: { type: 'ACCEPTANCE_REQUESTED' },
+        }),
+      ),
+    ]);
+    for (const answer of answers) expect(answer.status, answer.text).toBeLessThan(500);
+    const applied = await db('history')
+      .whereIn(
+        'workflow_id',
+        mcas.map((m) => m.id),
+      )
+      .where({ type: 'ACCEPTANCE_REQUESTED', outcome: 'applied' })
+      .select('workflow_id')
+      .count<Array<{ workflow_id: string; count: string | number }>>({ count: '*' })
+      .groupBy('workflow_id');
+    expect(applied).toHaveLength(mcas.length);
+    expect(applied.every((row) => Number(row.count) === 1)).toBe(true);
+    const states = await db('workflows')
+      .whereIn(
+        'id',
+        mcas.map((m) => m.id),
+      )
+      .distinct('state');
+    expect(states).toEqual([{ state: 'requested' }]);
+    // Every version step has its history row: nothing half-written by a loser.
+    const torn = await db('workflows')
+      .whereIn(
+        'id',
+        mcas.map((m) => m.id),
+      )
+      .whereRaw('history_length < version');
+    expect(torn).toEqual([]);
   });
 });
