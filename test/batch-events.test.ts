@@ -159,6 +159,7 @@ describe('one event to many workflows', () => {
       ],
       [move.team.manager, { filter, event: { type: 'REMINDER_DUE' } }, 422, 'event.type'],
       [move.team.auditor, { filter, event: { type: 'ACCEPTANCE_REQUESTED' } }, 403, ''],
+      [move.team.auditor, { filter, event: { type: 'NO_SUCH_EVENT' } }, 403, ''],
       [move.provider.token, { filter, event: { type: 'ACCEPTANCE_REQUESTED' } }, 403, ''],
       [
         move.team.manager,

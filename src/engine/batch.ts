@@ -65,6 +65,8 @@ export function refusalOfBatch(
   request: Pick<BatchRequest, 'principal' | 'filter' | 'event'>,
 ): ProblemError | undefined {
   const { principal, filter, event } = request;
+  // In the order the single-event route refuses in: an auditor before anything else.
+  if (principal.role === 'auditor') return new Forbidden('Auditors can read but not act.');
   const definition = findDefinition(filter.machine);
   if (!definition) {
     return new ValidationFailed([{ path: 'filter.machine', message: 'is not a known machine' }]);
@@ -82,7 +84,6 @@ export function refusalOfBatch(
       },
     ]);
   }
-  if (principal.role === 'auditor') return new Forbidden('Auditors can read but not act.');
   if (!spec.roles.includes(principal.role)) {
     return new Forbidden(`${event.type} may be sent by: ${spec.roles.join(', ')}.`);
   }
