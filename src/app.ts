@@ -25,6 +25,8 @@ import { callerScoped, notStored, securityHeaders } from './http/security-header
 import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowBatchRouter } from './http/workflow-batch.router.ts';
 import { createTransitionRouter } from './http/transitions.router.ts';
+import { createWebhookRouter } from './http/webhooks.router.ts';
+import type { Resolve } from './webhooks/target.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createMetricsRouter } from './observability/metrics.router.ts';
@@ -41,7 +43,17 @@ export interface AppDeps {
   /** Collects the operations for the OpenAPI document; pass one to read it without serving. */
   catalog?: ApiCatalog;
   config: Pick<Config, 'BODY_LIMIT_BYTES' | 'RATE_LIMIT_PER_MIN' | 'PUBLIC_URL'> &
-    Partial<Pick<Config, 'RATE_LIMIT_PER_IP_PER_MIN' | 'TRUST_PROXY'>>;
+    Partial<
+      Pick<
+        Config,
+        | 'RATE_LIMIT_PER_IP_PER_MIN'
+        | 'TRUST_PROXY'
+        | 'WEBHOOK_ALLOW_INSECURE'
+        | 'WEBHOOK_RETRY_FOR_MS'
+      >
+    >;
+  /** How webhook targets are resolved when registered; the system's resolver if not given. */
+  resolve?: Resolve;
 }
 
 /**
@@ -73,6 +85,7 @@ export function createApp({
   lifecycle = new Lifecycle(),
   metrics = createMetrics({ db, now: () => engine.now() }),
   catalog = new ApiCatalog(),
+  resolve,
 }: AppDeps): Express {
   const app = express();
   const now = () => engine.now();
@@ -145,6 +158,16 @@ export function createApp({
   app.use(createTransitionRouter({ db, catalog, now }));
   app.use(createMachineRouter({ catalog }));
   app.use(createTimerRouter({ db, catalog, now }));
+  app.use(
+    createWebhookRouter({
+      db,
+      catalog,
+      now,
+      policy: { allowInsecure: config.WEBHOOK_ALLOW_INSECURE ?? false },
+      retryForMs: config.WEBHOOK_RETRY_FOR_MS ?? 24 * 60 * 60 * 1000,
+      resolve,
+    }),
+  );
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.BODY_LIMIT_BYTES));

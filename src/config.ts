@@ -93,6 +93,25 @@ const configSchema = z.object({
   DATABASE_POOL_MAX: wholeNumber(2, 1000).default(10),
   /** How long a stopping server lets requests in flight finish before it closes them. */
   SHUTDOWN_GRACE_MS: milliseconds(0).default(25_000),
+  /** Lets webhooks go to http and loopback targets: for local use and tests, never production. */
+  WEBHOOK_ALLOW_INSECURE: z
+    .enum(['true', 'false'], { message: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** How long one webhook call may take, connecting and answering included. */
+  WEBHOOK_TIMEOUT_MS: milliseconds().default(10_000),
+  /** How long a message is tried before it is given up as failed. */
+  WEBHOOK_RETRY_FOR_MS: milliseconds().default(24 * 60 * 60 * 1000),
+  /** Wait after a message's first failed attempt; it doubles with each further one (with jitter). */
+  WEBHOOK_RETRY_BASE_MS: milliseconds().default(10_000),
+  /** The longest wait between two attempts at a message. */
+  WEBHOOK_RETRY_MAX_MS: milliseconds().default(60 * 60 * 1000),
+  /** Messages given up in a row after which a subscription is disabled. */
+  WEBHOOK_DISABLE_AFTER: wholeNumber(1, 10_000).default(10),
+  /** How often the outbox is polled when it had nothing due. */
+  OUTBOX_INTERVAL_MS: milliseconds().default(1000),
+  /** Outbox messages each instance carries out at once. */
+  OUTBOX_CONCURRENCY: wholeNumber(1, 256).default(8),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -7,6 +7,7 @@ import { consoleAssets } from './console/bundle.ts';
 import { systemClock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
 import { startTimerWorker } from './engine/timer-worker.ts';
+import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 import { closeGracefully, listen } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -84,6 +85,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         baseMs: config.TIMER_RETRY_BASE_MS,
         maxMs: config.TIMER_RETRY_MAX_MS,
       },
+      outboxRetryForMs: config.WEBHOOK_RETRY_FOR_MS,
     });
     const app = createApp({ db, engine, logger, config, lifecycle, metrics });
     // Bundled while the server starts, so that the first visit to /console need not wait.
@@ -103,6 +105,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger.info({ url: `http://${config.HOST}:${metricsPort}/metrics` }, 'metrics listening');
     }
     const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
+    const outbox = startWebhookWorker({
+      db,
+      config,
+      logger,
+      metrics,
+      now: () => systemClock.now(),
+    });
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info({ url: `http://${config.HOST}:${port}` }, 'Tiershift is listening');
@@ -114,6 +123,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       if (forced)
         logger.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace over; cut open connections');
       await timers.stop();
+      await outbox.stop();
       if (metricsServer) {
         // Scrapes are short and can be retried: nothing on this listener is worth waiting for.
         const closed = new Promise((resolve) => metricsServer.close(resolve));

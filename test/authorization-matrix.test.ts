@@ -36,6 +36,10 @@ const ids = {
   /** Principals for the routes that revoke one and rotate one's token. */
   revokedPrincipal: '',
   rotatedPrincipal: '',
+  /** Partner A's webhooks: one to read and change, one to delete, and a delivery of the first. */
+  webhookA: '',
+  spareWebhookA: '',
+  deliveryA: '',
 };
 /** A digest of partner A, as an auditor saved it, to be checked again. */
 let digestA: unknown;
@@ -83,6 +87,29 @@ beforeAll(async () => {
     });
     ids[which] = (created.body as { id: string }).id;
   }
+  for (const which of ['webhookA', 'spareWebhookA'] as const) {
+    const created = await as(h.app, a.team.manager).post('/v1/webhooks', {
+      url: 'https://93.184.216.34/hook',
+      events: ['workflow.state_changed'],
+    });
+    expect(created.status).toBe(201);
+    ids[which] = (created.body as { id: string }).id;
+  }
+  ids.deliveryA = 'msg_matrix_delivery';
+  const at = new Date();
+  await h.db('outbox').insert({
+    id: ids.deliveryA,
+    kind: 'webhook.delivery',
+    payload: JSON.stringify({ body: '{}' }),
+    status: 'failed',
+    next_attempt_at: at,
+    give_up_at: at,
+    created_at: at,
+    finished_at: at,
+    subscription_id: ids.webhookA,
+    event_id: 'evt_matrix',
+    event_type: 'workflow.state_changed',
+  });
 });
 afterAll(async () => h.close());
 
@@ -105,6 +132,17 @@ const readersOfA = (status: number): Expected => ({
   'provider A': status,
   'provider B': 404,
   auditor: status,
+  admin: status,
+  anonymous: 401,
+});
+
+/** A webhook of partner A: its people and admins reach it, an auditor reads but may not write. */
+const webhookOfA = (status: number): Expected => ({
+  'manager A': status,
+  'manager B': 404,
+  'provider A': 404,
+  'provider B': 404,
+  auditor: 403,
   admin: status,
   anonymous: 401,
 });
@@ -303,6 +341,40 @@ const matrix: Record<string, Row> = {
     expected: { ...signedIn(403), admin: 404 },
   },
   'GET /v1/machines/:name': { path: () => '/v1/machines/transition', expected: signedIn(200) },
+  'POST /v1/webhooks': {
+    path: () => '/v1/webhooks',
+    body: () => ({ url: 'https://93.184.216.34/hook', events: ['transfer.request_needed'] }),
+    expected: { ...signedIn(201), auditor: 403 },
+  },
+  // Each caller lists its own scope's.
+  'GET /v1/webhooks': { path: () => '/v1/webhooks', expected: signedIn(200) },
+  'GET /v1/webhooks/:id': {
+    path: () => `/v1/webhooks/${ids.webhookA}`,
+    expected: { ...webhookOfA(200), auditor: 200 },
+  },
+  'PATCH /v1/webhooks/:id': {
+    path: () => `/v1/webhooks/${ids.webhookA}`,
+    body: () => ({ description: 'reviewed' }),
+    expected: webhookOfA(200),
+  },
+  // Deleted by the first caller allowed to; the admin after it finds nothing.
+  'DELETE /v1/webhooks/:id': {
+    path: () => `/v1/webhooks/${ids.spareWebhookA}`,
+    expected: { ...webhookOfA(404), 'manager A': 204 },
+  },
+  'POST /v1/webhooks/:id/rotate': {
+    path: () => `/v1/webhooks/${ids.webhookA}/rotate`,
+    body: () => ({ overlapSeconds: 0 }),
+    expected: webhookOfA(201),
+  },
+  'GET /v1/webhooks/:id/deliveries': {
+    path: () => `/v1/webhooks/${ids.webhookA}/deliveries`,
+    expected: { ...webhookOfA(200), auditor: 200 },
+  },
+  'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': {
+    path: () => `/v1/webhooks/${ids.webhookA}/deliveries/${ids.deliveryA}/redeliver`,
+    expected: webhookOfA(202),
+  },
 };
 
 /** POST routes that change nothing: checks an auditor may run. */

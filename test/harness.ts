@@ -32,6 +32,8 @@ export interface HarnessOptions {
   rateLimitPerIpPerMin?: number;
   trustProxy?: TrustProxy;
   bodyLimitBytes?: number;
+  /** Whether webhooks may target http and loopback; true, as for local use, unless told. */
+  webhookAllowInsecure?: boolean;
 }
 
 /** Another app over a harness's database and engine, e.g. with its own small rate limits. */
@@ -49,6 +51,7 @@ export function buildApp(
       RATE_LIMIT_PER_IP_PER_MIN: options.rateLimitPerIpPerMin ?? 1_000_000,
       TRUST_PROXY: options.trustProxy ?? false,
       PUBLIC_URL: 'http://127.0.0.1:3000',
+      WEBHOOK_ALLOW_INSECURE: options.webhookAllowInsecure ?? true,
     },
   });
 }
@@ -98,5 +101,6 @@ export function as(app: Express, token: string) {
         .patch(url)
         .set(auth)
         .send(body as object),
+    delete: (url: string) => agent.delete(url).set(auth),
   };
 }

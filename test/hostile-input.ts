@@ -268,6 +268,16 @@ export function describeHostileInput(runs: number): void {
         return chance(g, 0.7) ? 'DE' : pick(g, ['US', 'FR', 'GB', 'de']);
       case 'statementVersion':
         return 'rre-consent-v1';
+      case 'url':
+        // Webhook targets: public, loopback (allowed in tests), private, metadata.
+        return chance(g, 0.6)
+          ? pick(g, [
+              'https://93.184.216.34/hook',
+              'http://127.0.0.1:9/hook',
+              'https://10.0.0.1/hook',
+              'https://169.254.169.254/latest',
+            ])
+          : undefined;
       case 'workflowId':
       case 'parentId':
         return pick(g, world.workflows);
@@ -352,7 +362,10 @@ export function describeHostileInput(runs: number): void {
           : pick(g, ['0', '-1', '1.5', '99999999999', 'x', '9999']);
       case 'requestId':
         return pick(g, world.consentRequests).id;
+      case 'deliveryId':
+        return pick(g, world.deliveries);
     }
+    if (pattern.startsWith('/v1/webhooks/')) return pick(g, world.webhooks);
     if (pattern.startsWith('/v1/workflows/')) {
       return weighted(g, [
         [40, () => pick(g, world.notable)],
@@ -577,6 +590,15 @@ export function describeHostileInput(runs: number): void {
     const params: Record<string, string> = {};
     for (const [, name] of pattern.matchAll(/(?<!\\):(\w+)/g)) {
       params[name!] = param(g, mode, pattern, name!);
+    }
+    // Deletions aim at subscriptions kept for them, so that the other routes keep theirs.
+    if (route.key === 'DELETE /v1/webhooks/:id' && mode === 'valid' && chance(g, 0.9)) {
+      params.id = pick(g, world.spareWebhooks);
+    }
+    if (params.deliveryId !== undefined && mode === 'valid' && chance(g, 0.8)) {
+      const index = g(fc.integer, { min: 0, max: world.webhooks.length - 1 });
+      params.id = world.webhooks[index]!;
+      params.deliveryId = world.deliveries[index]!;
     }
     if (params.requestId !== undefined && mode === 'valid' && chance(g, 0.8)) {
       const request = pick(g, world.consentRequests);

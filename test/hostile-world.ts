@@ -41,6 +41,11 @@ export interface World {
   /** Principals the requests may revoke and rotate: never one whose token they use. */
   victims: string[];
   timers: string[];
+  /** Webhook subscriptions, each with one delivery in its log. */
+  webhooks: string[];
+  deliveries: string[];
+  /** Subscriptions for the route that deletes them. */
+  spareWebhooks: string[];
   consentRequests: Array<{ workflowId: string; id: string }>;
   /** Consent links: open ones, one used, one revoked, one expired. */
   consentTokens: string[];
@@ -75,6 +80,9 @@ export async function buildWorld(h: Harness): Promise<World> {
     mpnIds: [],
     victims: [],
     timers: [],
+    webhooks: [],
+    deliveries: [],
+    spareWebhooks: [],
     consentRequests: [],
     consentTokens: [],
     migrating: { transitionId: '', partnerId: '', manager: '' },
@@ -251,6 +259,43 @@ export async function buildWorld(h: Harness): Promise<World> {
     attempts: 8,
     last_error: 'given up',
   });
+
+  // A partner's and a provider's subscriptions, each with a delivery given up in its log.
+  for (const token of [manager, migrating.provider.token]) {
+    const res = await as(app, token).post('/v1/webhooks', {
+      url: 'https://93.184.216.34/hook',
+      events: ['workflow.state_changed'],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const id = (res.body as { id: string }).id;
+    const at = h.clock.now();
+    const delivery = `msg_world_${world.webhooks.length}`;
+    await h.db('outbox').insert({
+      id: delivery,
+      kind: 'webhook.delivery',
+      payload: JSON.stringify({ body: '{}' }),
+      status: 'failed',
+      attempts: 3,
+      next_attempt_at: at,
+      give_up_at: at,
+      created_at: at,
+      finished_at: at,
+      last_error: 'HTTP 503',
+      subscription_id: id,
+      event_id: `evt_world_${world.webhooks.length}`,
+      event_type: 'workflow.state_changed',
+    });
+    world.webhooks.push(id);
+    world.deliveries.push(delivery);
+  }
+  for (let i = 0; i < 6; i += 1) {
+    const res = await as(app, i % 2 === 0 ? manager : migrating.provider.token).post(
+      '/v1/webhooks',
+      { url: 'https://93.184.216.34/spare', events: ['transition.completed'] },
+    );
+    expect(res.status).toBe(201);
+    world.spareWebhooks.push((res.body as { id: string }).id);
+  }
 
   world.workflows = await h.db('workflows').orderBy('seq').pluck<string[]>('id');
   world.providers = world.partners.flatMap((p) => (p.providerId ? [p.providerId] : []));

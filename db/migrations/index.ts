@@ -8,6 +8,7 @@ import * as timerAttempts from './20261123100000_timer_attempts.ts';
 import * as principalTokens from './20261123110000_principal_tokens.ts';
 import * as deferrableParentReference from './20261123120000_deferrable_parent_reference.ts';
 import * as customerTableIndex from './20261124090000_customer_table_index.ts';
+import * as webhooks from './20261125090000_webhooks.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123110000_principal_tokens', principalTokens],
   ['20261123120000_deferrable_parent_reference', deferrableParentReference],
   ['20261124090000_customer_table_index', customerTableIndex],
+  ['20261125090000_webhooks', webhooks],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

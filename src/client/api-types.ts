@@ -767,8 +767,409 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the subscriptions the caller may see, oldest id first; secrets never shown
+         * @description Who: provider, manager, global_admin (their own scope’s), admin, auditor (all).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Subscribes a URL to events, and shows its signing secret once
+         * @description Each event reaches the subscription only for workflows its owner may read, shown as the API shows them to that owner (bill-to withheld from a provider until it was shared). The URL must be https and resolve to public addresses; it is checked again at every delivery.
+         *
+         *     Who: provider (what it may see), manager or global_admin (their partner’s workflows), admin (every workflow).
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One subscription: where it goes, what it hears, whether and why it was disabled
+         * @description Who: provider, manager, global_admin of its owner’s scope; admin; auditor.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a subscription with its delivery log; nothing more is sent to it
+         * @description Who: provider, manager, global_admin of its owner’s scope; admin.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes the URL, the events or the description; disables or enables it again
+         * @description Enabling a subscription clears why it was disabled and its count of failed messages; deliveries that waited while it was disabled go out again.
+         *
+         *     Who: provider, manager, global_admin of its owner’s scope; admin.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gives a subscription a new signing secret, shown once; the old one signs beside it until the overlap ends
+         * @description During the overlap every delivery carries two signatures in `webhook-signature`, one per secret, so a receiver verifies with whichever it holds while it switches.
+         *
+         *     Who: provider, manager, global_admin of its owner’s scope; admin.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first: each message, its status, attempts, last response and next attempt
+         * @description Delivered and failed messages are kept 30 days.
+         *
+         *     Who: provider, manager, global_admin of its owner’s scope; admin; auditor.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends a delivery again now, with the same event id and body, and a fresh window of retries
+         * @description Who: provider, manager, global_admin of its owner’s scope; admin.
+         */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "workflow.state_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * any workflow moved to another state
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_workflow_state_changed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "partnership.requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a partner asked a provider to partner with it (PARTNERSHIP_REQUESTED)
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_partnership_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "partnership.invitation_accepted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * the partner accepted a provider's invitation; customers are being moved
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_partnership_invitation_accepted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "mca.acceptance_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a customer was asked to accept the MCA; its provider records the acceptance
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_mca_acceptance_requested"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "consent.granted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a customer consented to the reseller relationship
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_consent_granted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "consent.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a customer declined the reseller relationship
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_consent_declined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "consent.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a customer withdrew its consent
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_consent_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.request_needed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a customer's subscriptions are confirmed and wait for the provider's transfer request
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transfer_request_needed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * the partner submitted a transfer request
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transfer_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * every subscription of a customer's transfer moved
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transfer_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transfer.partially_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a transfer settled with some subscriptions failed
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transfer_partially_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "enrollment.overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * an enrollment has waited for approval more than 5 business days
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_enrollment_overdue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transition.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a transition finished: every customer moved or excluded
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transition_completed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "transition.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * a transition was cancelled, with its open workflows
+         * @description Sent to every active subscription that asked for it and whose owner may read the workflow. Signed by the Standard Webhooks scheme; delivered at least once, so deduplicate on `webhook-id`.
+         */
+        post: operations["webhook_transition_cancelled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         AnswerConsentPageForm: {
@@ -953,6 +1354,13 @@ export interface components {
             name: string;
             mpnId: string;
             region: string;
+        };
+        CreateWebhookRequest: {
+            /** @description where to POST: https, a public address (http and loopback only when the server allows insecure targets) */
+            url: string;
+            /** @description the events to hear; see the `webhooks` section for what each carries */
+            events: ("workflow.state_changed" | "partnership.requested" | "partnership.invitation_accepted" | "mca.acceptance_requested" | "consent.granted" | "consent.declined" | "consent.revoked" | "transfer.request_needed" | "transfer.submitted" | "transfer.completed" | "transfer.partially_failed" | "enrollment.overdue" | "transition.completed" | "transition.cancelled")[];
+            description?: string;
         };
         Customer: {
             name: string;
@@ -1244,6 +1652,14 @@ export interface components {
         };
         ListTimersResponse: {
             items: components["schemas"]["Timer"][];
+            nextCursor: string | null;
+        };
+        ListWebhookDeliveriesResponse: {
+            items: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        ListWebhooksResponse: {
+            items: components["schemas"]["Webhook"][];
             nextCursor: string | null;
         };
         ListWorkflowsResponse: {
@@ -1602,6 +2018,13 @@ export interface components {
         };
         RotatePrincipalRequest: {
             /** @default 86400 */
+            overlapSeconds: number;
+        };
+        RotateWebhookSecretRequest: {
+            /**
+             * @description how long the old secret keeps signing beside the new one; a day if not given
+             * @default 86400
+             */
             overlapSeconds: number;
         };
         StartTransitionRequest: {
@@ -2087,6 +2510,15 @@ export interface components {
             tenantId?: string;
             profile?: components["schemas"]["EnrollmentProfile"];
         };
+        UpdateWebhookRequest: {
+            /** @description where to POST: https, a public address (http and loopback only when the server allows insecure targets) */
+            url?: string;
+            /** @description the events to hear; see the `webhooks` section for what each carries */
+            events?: ("workflow.state_changed" | "partnership.requested" | "partnership.invitation_accepted" | "mca.acceptance_requested" | "consent.granted" | "consent.declined" | "consent.revoked" | "transfer.request_needed" | "transfer.submitted" | "transfer.completed" | "transfer.partially_failed" | "enrollment.overdue" | "transition.completed" | "transition.cancelled")[];
+            description?: string | null;
+            /** @description false disables it; true enables it again and clears why it was disabled */
+            enabled?: boolean;
+        };
         VerifyAuditDigestResponse: {
             valid: boolean;
             checked: number;
@@ -2096,6 +2528,418 @@ export interface components {
                 /** @enum {string} */
                 reason: "workflow_missing" | "history_shorter" | "head_hash_differs" | "chain_broken" | "row_fields_differ";
             }[];
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            events: ("workflow.state_changed" | "partnership.requested" | "partnership.invitation_accepted" | "mca.acceptance_requested" | "consent.granted" | "consent.declined" | "consent.revoked" | "transfer.request_needed" | "transfer.submitted" | "transfer.completed" | "transfer.partially_failed" | "enrollment.overdue" | "transition.completed" | "transition.cancelled")[];
+            description: string | null;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description why it was disabled, by its owner or by failures */
+            disabledReason: string | null;
+            disabledAt: string | null;
+            /**
+             * @description whose workflows it hears: every one, its partner's, or what its provider may see
+             * @enum {string}
+             */
+            scope: "admin" | "partner" | "provider";
+            partnerId: string | null;
+            providerId: string | null;
+            /** @description messages given up in a row since the last delivered */
+            failedMessages: number;
+            /** @description while set and in the future, the previous secret signs too */
+            previousSecretExpiresAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        WebhookCreated: {
+            id: string;
+            url: string;
+            events: ("workflow.state_changed" | "partnership.requested" | "partnership.invitation_accepted" | "mca.acceptance_requested" | "consent.granted" | "consent.declined" | "consent.revoked" | "transfer.request_needed" | "transfer.submitted" | "transfer.completed" | "transfer.partially_failed" | "enrollment.overdue" | "transition.completed" | "transition.cancelled")[];
+            description: string | null;
+            /** @enum {string} */
+            status: "active" | "disabled";
+            /** @description why it was disabled, by its owner or by failures */
+            disabledReason: string | null;
+            disabledAt: string | null;
+            /**
+             * @description whose workflows it hears: every one, its partner's, or what its provider may see
+             * @enum {string}
+             */
+            scope: "admin" | "partner" | "provider";
+            partnerId: string | null;
+            providerId: string | null;
+            /** @description messages given up in a row since the last delivered */
+            failedMessages: number;
+            /** @description while set and in the future, the previous secret signs too */
+            previousSecretExpiresAt: string | null;
+            createdAt: string;
+            updatedAt: string;
+            /** @description `whsec_…`, shown once: verify signatures with it */
+            secret: string;
+        };
+        WebhookDelivery: {
+            id: string;
+            /** @description the `webhook-id` header: the same on every attempt */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "workflow.state_changed" | "partnership.requested" | "partnership.invitation_accepted" | "mca.acceptance_requested" | "consent.granted" | "consent.declined" | "consent.revoked" | "transfer.request_needed" | "transfer.submitted" | "transfer.completed" | "transfer.partially_failed" | "enrollment.overdue" | "transition.completed" | "transition.cancelled";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            /** @description the HTTP status of the last attempt */
+            responseStatus: number | null;
+            lastError: string | null;
+            createdAt: string;
+            lastAttemptAt: string | null;
+            /** @description when a pending delivery is tried next */
+            nextAttemptAt: string | null;
+            /** @description when it was delivered or given up */
+            finishedAt: string | null;
+        };
+        WebhookEventConsentDeclined: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "consent.declined";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventConsentGranted: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "consent.granted";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventConsentRevoked: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "consent.revoked";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventEnrollmentOverdue: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "enrollment.overdue";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventMcaAcceptanceRequested: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "mca.acceptance_requested";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventPartnershipInvitationAccepted: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "partnership.invitation_accepted";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventPartnershipRequested: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "partnership.requested";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransferCompleted: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transfer.completed";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransferPartiallyFailed: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transfer.partially_failed";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransferRequestNeeded: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transfer.request_needed";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransferSubmitted: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transfer.submitted";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransitionCancelled: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transition.cancelled";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventTransitionCompleted: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "transition.completed";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookEventWorkflowStateChanged: {
+            /** @description the event id, also in `webhook-id` */
+            id: string;
+            /** @constant */
+            type: "workflow.state_changed";
+            /** @description when the step was recorded */
+            timestamp: string;
+            data: {
+                workflow: components["schemas"]["Workflow"];
+                step: {
+                    /** @description the history row that recorded the step */
+                    seq: number;
+                    event: string;
+                    from: string | null;
+                    to: string;
+                    actorRole: string;
+                };
+            };
+            links: {
+                workflow: string;
+                history: string;
+                parent?: string;
+            };
+        };
+        WebhookSecretRotated: {
+            id: string;
+            /** @description the new `whsec_…`, shown once */
+            secret: string;
+            /** @description until then the old secret signs beside the new one; null without overlap */
+            previousSecretExpiresAt: string | null;
         };
         Workflow: components["schemas"]["TransitionWorkflow"] | components["schemas"]["EnrollmentWorkflow"] | components["schemas"]["ResellerRelationshipWorkflow"] | components["schemas"]["McaReacceptanceWorkflow"] | components["schemas"]["SubscriptionTransferWorkflow"] | components["schemas"]["UnsupportedWorkflow"];
     };
@@ -3881,6 +4725,690 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhooksResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Up to 200 characters, scoped to the caller: the same key with the same request gets the first answer again (with `Idempotent-Replayed: true`); with another request, 422 `idempotency_key_reused`. Keys are kept for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateWebhookSecretRequest"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretRotated"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                status?: "pending" | "delivered" | "failed";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListWebhookDeliveriesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    webhook_workflow_state_changed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventWorkflowStateChanged"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_partnership_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPartnershipRequested"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_partnership_invitation_accepted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventPartnershipInvitationAccepted"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_mca_acceptance_requested: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventMcaAcceptanceRequested"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_consent_granted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventConsentGranted"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_consent_declined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventConsentDeclined"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_consent_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventConsentRevoked"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transfer_request_needed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransferRequestNeeded"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transfer_submitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransferSubmitted"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transfer_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransferCompleted"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transfer_partially_failed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransferPartiallyFailed"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_enrollment_overdue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventEnrollmentOverdue"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transition_completed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransitionCompleted"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_transition_cancelled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id, the same on every attempt: deduplicate on it. */
+                "webhook-id": string;
+                /** @description When this attempt was signed, in seconds since the epoch. */
+                "webhook-timestamp": string;
+                /** @description Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEventTransitionCancelled"];
+            };
+        };
+        responses: {
+            /** @description Received; any other answer, or none within the time-out, is retried */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -83,10 +83,12 @@ import {
   openChildren,
   writeStep,
   writeStepIfUnchanged,
+  type StepNotice,
   type WorkflowChange,
   type WorkflowRow,
   type WorkflowStatus,
 } from '../store/workflows.ts';
+import { eventsOfStep } from '../webhooks/events.ts';
 import { childInput, type KnownRows } from './child-inputs.ts';
 import { newWorkflow } from './creation.ts';
 import { consentToRecord } from './consent-record.ts';
@@ -124,6 +126,8 @@ export interface EngineDeps {
   /** Told of every event recorded, once committed; nothing is told when absent. */
   observer?: EngineObserver;
   timerRetry?: TimerRetryPolicy;
+  /** How long the outbox tries to carry out what an event announces; 24 hours if not given. */
+  outboxRetryForMs?: number;
 }
 
 /** A timer whose attempt failed and was rolled back; `givenUp` once it will not be tried again. */
@@ -227,6 +231,7 @@ export class Engine {
   readonly #clock: Clock;
   readonly #observer: EngineObserver | undefined;
   readonly #timerRetry: TimerRetryPolicy;
+  readonly #outboxRetryForMs: number;
   /**
    * Event types seen to need the locked path (effects, facts, or finishing a workflow). They
    * skip the lock-free attempt, whose read would be wasted; only declared types get here.
@@ -238,6 +243,7 @@ export class Engine {
     this.#clock = deps.clock;
     this.#observer = deps.observer;
     this.#timerRetry = deps.timerRetry ?? defaultTimerRetry;
+    this.#outboxRetryForMs = deps.outboxRetryForMs ?? 24 * 60 * 60 * 1000;
   }
 
   now(): Date {
@@ -346,7 +352,8 @@ export class Engine {
       decision.recorded,
       cause,
     );
-    if (!(await writeStepIfUnchanged(this.#db, row, change, history))) return undefined;
+    const notice = this.#noticeOf(row, history);
+    if (!(await writeStepIfUnchanged(this.#db, row, change, history, notice))) return undefined;
     this.#observe(undefined, row, history);
     return answer({ ...row, ...change }, cause);
   }
@@ -602,9 +609,26 @@ export class Engine {
     history: HistoryRow,
     cause: Cause,
   ): Promise<void> {
-    await writeStep(tx, row, change, history);
+    await writeStep(tx, row, change, history, this.#noticeOf(row, history));
     cause.writes.set(row.id, (cause.writes.get(row.id) ?? 0) + 1);
     this.#observe(tx, row, history);
+  }
+
+  /** The outbox message that announces a step to webhooks, when it announces anything. */
+  #noticeOf(row: WorkflowRow, history: HistoryRow): StepNotice | undefined {
+    if (history.outcome !== 'applied') return undefined;
+    const events = eventsOfStep({
+      machine: row.machine,
+      type: history.type,
+      from: history.from_state,
+      to: history.to_state,
+    });
+    if (events.length === 0) return undefined;
+    return {
+      id: newId('msg'),
+      events,
+      giveUpAt: new Date(history.at.getTime() + this.#outboxRetryForMs),
+    };
   }
 
   /**
@@ -937,9 +961,17 @@ export class Engine {
       // A report reaches only an active parent (as in `#reportIfFinished`).
       if (report && current.status !== 'active') continue;
       const decision = await this.#decide(tx, current, body, system, undefined, live);
+      // A step webhooks announce goes on its own too: its notice keeps the row it left.
       if (
         decision.kind === 'applied' &&
-        (statusOf(decision.next) !== 'active' || decision.actions.some((a) => effects.has(a.type)))
+        (statusOf(decision.next) !== 'active' ||
+          decision.actions.some((a) => effects.has(a.type)) ||
+          eventsOfStep({
+            machine: current.machine,
+            type: decision.type,
+            from: current.state,
+            to: contractState(decision.next),
+          }).length > 0)
       ) {
         await flush();
         await this.#step(tx, current, body, system);

@@ -25,6 +25,11 @@ export const tags = [
     description: 'For auditors: hash-chain verification, digests, replays and exports.',
   },
   {
+    name: 'Webhooks',
+    description:
+      'Subscriptions to signed notifications (Standard Webhooks), their secrets, and the log of every delivery.',
+  },
+  {
     name: 'Administration',
     description: 'Principals and their tokens, timers, health, readiness, metrics.',
   },

@@ -67,6 +67,42 @@ export interface Operation {
   ifMatch?: boolean;
 }
 
+/** An outgoing notification: its event type and the body it carries. */
+export interface WebhookOperation {
+  name: string;
+  summary: string;
+  description: string;
+  body: z.ZodType;
+  /** The component name of its body. */
+  bodyName: string;
+}
+
+/** The Standard Webhooks headers every notification carries. */
+const webhookHeaders = [
+  {
+    name: 'webhook-id',
+    in: 'header',
+    required: true,
+    description: 'The event id, the same on every attempt: deduplicate on it.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-timestamp',
+    in: 'header',
+    required: true,
+    description: 'When this attempt was signed, in seconds since the epoch.',
+    schema: { type: 'string' },
+  },
+  {
+    name: 'webhook-signature',
+    in: 'header',
+    required: true,
+    description:
+      'Space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, one per secret in use (two while a rotation overlaps).',
+    schema: { type: 'string' },
+  },
+];
+
 /**
  * Problems any route can answer, whatever it does: a body that is not JSON (parsed before
  * routing), a body over the limit, a client over its rate, the database out of reach.
@@ -86,12 +122,18 @@ const componentRef = (name: string) => ({ $ref: `#/components/schemas/${name}` }
 /** Collects the operations the routers serve, so the OpenAPI document cannot drift from them. */
 export class ApiCatalog {
   readonly operations: Operation[] = [];
+  readonly webhooks: WebhookOperation[] = [];
 
   add(operation: Operation): void {
     if (this.operations.some((o) => o.operationId === operation.operationId)) {
       throw new Error(`Two operations with the id ${operation.operationId}`);
     }
     this.operations.push(operation);
+  }
+
+  /** A notification this server sends, for the document's `webhooks` section. */
+  addWebhook(webhook: WebhookOperation): void {
+    this.webhooks.push(webhook);
   }
 
   /** The OpenAPI 3.1 document of every operation added, served from `serverUrl`. */
@@ -134,6 +176,28 @@ export class ApiCatalog {
         responses: responsesOf(op, schemas),
       };
     }
+    const webhooks: Record<string, unknown> = {};
+    for (const hook of this.webhooks) {
+      webhooks[hook.name] = {
+        post: {
+          operationId: `webhook_${hook.name.replaceAll('.', '_')}`,
+          tags: ['Webhooks'],
+          summary: hook.summary,
+          description: hook.description,
+          security: [],
+          parameters: webhookHeaders,
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemas.output(hook.body, hook.bodyName) } },
+          },
+          responses: {
+            '2XX': {
+              description: 'Received; any other answer, or none within the time-out, is retried',
+            },
+          },
+        },
+      };
+    }
     const converted = schemas.convert();
     for (const [name, description] of Object.entries(descriptions)) {
       const component = converted.schemas[converted.inputName(name)];
@@ -146,7 +210,7 @@ export class ApiCatalog {
     };
     const problems = problemResponseComponents(componentRef('Problem'));
     const components = {
-      schemas: reachableSchemas(all, [resolvedPaths, problems]),
+      schemas: reachableSchemas(all, [resolvedPaths, webhooks, problems]),
       responses: problems,
       parameters: parameterComponents,
       headers: headerComponents,
@@ -173,6 +237,7 @@ export class ApiCatalog {
       tags,
       security: [{ bearer: [] }],
       paths: resolvedPaths,
+      webhooks,
       components,
     };
   }
@@ -245,7 +310,12 @@ function responsesOf(op: Operation, schemas: SchemaCollector): Record<string, un
     if (statuses.includes(status)) {
       content['application/problem+json'] = { schema: componentRef('Problem') };
     }
-    responses[String(status)] = { description, headers: headers([]), content };
+    // An answer with no body (204) lists no content at all.
+    responses[String(status)] = {
+      description,
+      headers: headers([]),
+      ...(Object.keys(content).length > 0 ? { content } : {}),
+    };
   }
   for (const status of statuses) {
     responses[String(status)] ??= {

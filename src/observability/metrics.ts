@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { findDefinition } from '../../machines/registry.ts';
 import type { EngineObserver, RecordedEvent } from '../engine/observer.ts';
 import type { Database } from '../store/database.ts';
+import { outboxStats } from '../store/outbox.ts';
 import { timerStats } from '../store/timers.ts';
 
 export interface MetricsDeps {
@@ -20,6 +21,8 @@ export interface Metrics {
   readonly observer: EngineObserver;
   /** Counts and times every request; mount it before anything can answer. */
   readonly http: RequestHandler;
+  /** Counts a webhook delivery attempt by how it ended; give it to the outbox worker. */
+  webhookAttempt(outcome: 'delivered' | 'retry' | 'failed'): void;
   /** The Prometheus text, with the figures read from the database at this moment. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -118,6 +121,27 @@ export function createMetrics({ db, now, processMetrics = false }: MetricsDeps):
     help: 'Timers given up after repeated failures, waiting for an admin to retry them',
     registers,
   });
+  const outboxDue = new Gauge({
+    name: 'tiershift_outbox_due',
+    help: 'Outbox messages (webhook notices and deliveries) due now and not yet carried out',
+    registers,
+  });
+  const outboxLag = new Gauge({
+    name: 'tiershift_outbox_lag_seconds',
+    help: 'How long the oldest due outbox message has been due; 0 when none is',
+    registers,
+  });
+  const outboxFailed = new Gauge({
+    name: 'tiershift_outbox_failed',
+    help: 'Outbox messages given up after their retries ran out',
+    registers,
+  });
+  const webhookAttempts = new Counter({
+    name: 'tiershift_webhook_attempts_total',
+    help: 'Webhook delivery attempts, by outcome: delivered, retry (failed, to be tried again) or failed (given up)',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
   const collectionErrors = new Counter({
     name: 'tiershift_metrics_collection_errors_total',
     help: 'Scrapes whose database figures could not be read; those figures are left out',
@@ -173,15 +197,19 @@ export function createMetrics({ db, now, processMetrics = false }: MetricsDeps):
     next();
   };
 
+  const lagSeconds = (at: Date, oldest: Date | null) =>
+    oldest ? Math.max(0, (at.getTime() - oldest.getTime()) / 1000) : 0;
   const readTimers = async () => {
     try {
       const at = now();
       const stats = await timerStats(db, at);
       timersDue.set(stats.due);
       timersFailed.set(stats.failed);
-      timersLag.set(
-        stats.oldestDueAt ? Math.max(0, (at.getTime() - stats.oldestDueAt.getTime()) / 1000) : 0,
-      );
+      timersLag.set(lagSeconds(at, stats.oldestDueAt));
+      const outbox = await outboxStats(db, at);
+      outboxDue.set(outbox.due);
+      outboxFailed.set(outbox.failed);
+      outboxLag.set(lagSeconds(at, outbox.oldestDueAt));
     } catch {
       // The scrape still answers, with the process and HTTP figures; the timers' stay as last
       // read, and this counter says they are stale.
@@ -193,6 +221,7 @@ export function createMetrics({ db, now, processMetrics = false }: MetricsDeps):
     registry,
     observer,
     http,
+    webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
     async render() {
       await readTimers();
       return { contentType: registry.contentType, body: await registry.metrics() };

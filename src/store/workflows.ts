@@ -87,8 +87,9 @@ export async function writeStep(
   current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>,
   change: WorkflowChange,
   history: HistoryRow,
+  notice?: StepNotice,
 ): Promise<void> {
-  if (!(await writeStepIfUnchanged(tx, current, change, history)))
+  if (!(await writeStepIfUnchanged(tx, current, change, history, notice)))
     throw new Error(`Workflow ${current.id} changed under its lock`);
 }
 
@@ -101,12 +102,71 @@ export async function writeStepIfUnchanged(
   current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>,
   change: WorkflowChange,
   history: HistoryRow,
+  notice?: StepNotice,
 ): Promise<boolean> {
   const update = db('workflows')
     .where({ id: current.id, version: current.version, history_length: current.history_length })
     .update({ ...change, snapshot: JSON.stringify(change.snapshot) })
-    .returning('id');
-  return (await withHistoryRow(db, update, history)) === 1;
+    .returning([...noticedColumns]);
+  return (await withHistoryRow(db, update, history, notice)) === 1;
+}
+
+/**
+ * A step that webhooks announce: an outbox message written in the step's own statement, so
+ * that it exists exactly when the step was committed. It keeps the workflow as the step left
+ * it, since the message may be carried out after later steps moved the row on.
+ */
+export interface StepNotice {
+  id: string;
+  events: readonly string[];
+  giveUpAt: Date;
+}
+
+/** What a notice keeps of the row it announces, besides the columns that never change. */
+const noticedColumns = [
+  'id',
+  'snapshot',
+  'state',
+  'status',
+  'version',
+  'provider_id',
+  'updated_at',
+] as const;
+
+/** The outbox insert a notice adds to a step's statement, and its bindings. */
+function noticeInsert(
+  history: HistoryRow,
+  notice: StepNotice | undefined,
+): { sql: string; bindings: Knex.Value[] } {
+  if (!notice) return { sql: '', bindings: [] };
+  const step = {
+    seq: history.seq,
+    type: history.type,
+    from: history.from_state,
+    to: history.to_state,
+    at: history.at.toISOString(),
+    actorRole: history.actor_role,
+  };
+  return {
+    sql: `, noticed AS (
+       INSERT INTO outbox (id, kind, payload, next_attempt_at, give_up_at, created_at)
+       SELECT ?, 'webhook.notice', jsonb_build_object(
+         'workflowId', written.id, 'events', ?::jsonb, 'step', ?::jsonb,
+         'row', jsonb_build_object(${noticedColumns
+           .slice(1)
+           .map((c) => `'${c}', written.${c}`)
+           .join(', ')})),
+         ?::timestamptz, ?::timestamptz, ?::timestamptz
+       FROM written)`,
+    bindings: [
+      notice.id,
+      JSON.stringify(notice.events),
+      JSON.stringify(step),
+      history.at,
+      notice.giveUpAt,
+      history.at,
+    ],
+  };
 }
 
 /** A new workflow and its first history row, in one statement for the same reasons. */
@@ -130,15 +190,18 @@ async function withHistoryRow(
   tx: Knex,
   write: Knex.QueryBuilder,
   history: HistoryRow,
+  notice?: StepNotice,
 ): Promise<number> {
+  const noticed = noticeInsert(history, notice);
   const result: { rows: unknown[] } = await tx.raw(
-    `WITH written AS (?)
+    `WITH written AS (?)${noticed.sql}
      INSERT INTO history (${historyColumns.join(', ')})
      SELECT written.id, ?::integer, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::timestamptz, ?, ?, ?::jsonb
      FROM written
      RETURNING seq`,
     [
       write,
+      ...noticed.bindings,
       history.seq,
       history.type,
       JSON.stringify(history.payload),

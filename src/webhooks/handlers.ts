@@ -1,0 +1,90 @@
+import type { Knex } from 'knex';
+import { deleteMessage, lockClaimed, type OutboxRow } from '../store/outbox.ts';
+import { findSubscription, type SubscriptionRow } from '../store/webhook-subscriptions.ts';
+import { fanOut, type FanOutContext } from './fan-out.ts';
+import type { HandlerResult, OutboxHandler } from './outbox-worker.ts';
+import { postWebhook } from './post.ts';
+import { signatureHeaders } from './signature.ts';
+import type { Resolve, TargetPolicy } from './target.ts';
+
+export interface WebhookHandlerOptions {
+  db: Knex;
+  now: () => Date;
+  publicUrl: string;
+  retryForMs: number;
+  timeoutMs: number;
+  policy: TargetPolicy;
+  /** How target names are resolved; the system's resolver unless a test says otherwise. */
+  resolve?: Resolve;
+}
+
+/** The handlers of the webhook messages: fanning a notice out, and sending one delivery. */
+export function webhookHandlers(
+  options: WebhookHandlerOptions,
+): Record<OutboxRow['kind'], OutboxHandler> {
+  return {
+    'webhook.notice': (message, claimToken) => fanOutNotice(options, message, claimToken),
+    'webhook.delivery': (message) => sendDelivery(options, message),
+  };
+}
+
+/**
+ * The notice is deleted in the transaction that writes its deliveries, and only while this
+ * worker's claim holds: a notice fans out once, even when a lapsed claim was taken over.
+ */
+async function fanOutNotice(
+  options: WebhookHandlerOptions,
+  message: OutboxRow,
+  claimToken: string,
+): Promise<HandlerResult> {
+  await options.db.transaction(async (tx) => {
+    if (!(await lockClaimed(tx, message.id, claimToken))) return;
+    const context: FanOutContext = {
+      publicUrl: options.publicUrl,
+      now: options.now(),
+      retryForMs: options.retryForMs,
+    };
+    await fanOut(tx, message, context);
+    await deleteMessage(tx, message.id);
+  });
+  return { ok: true };
+}
+
+async function sendDelivery(
+  options: WebhookHandlerOptions,
+  message: OutboxRow,
+): Promise<HandlerResult> {
+  const subscription = message.subscription_id
+    ? await findSubscription(options.db, message.subscription_id)
+    : undefined;
+  if (!subscription || subscription.status !== 'active') {
+    // Not counted against it: the delivery waits, unclaimed, until it is enabled again.
+    return { ok: false, error: 'the subscription is disabled' };
+  }
+  const body = typeof message.payload.body === 'string' ? message.payload.body : '';
+  const at = options.now();
+  const result = await postWebhook({
+    url: subscription.url,
+    headers: signatureHeaders(
+      message.event_id ?? message.id,
+      at,
+      body,
+      signingSecrets(subscription, at),
+    ),
+    body,
+    timeoutMs: options.timeoutMs,
+    policy: options.policy,
+    resolve: options.resolve,
+  });
+  return result.ok
+    ? { ok: true, responseStatus: result.status }
+    : { ok: false, error: result.error, responseStatus: result.status };
+}
+
+/** The current secret, and the one it replaced while their overlap lasts. */
+export function signingSecrets(subscription: SubscriptionRow, at: Date): string[] {
+  const { previous_secret: previous, previous_secret_expires_at: until } = subscription;
+  return previous && until && until.getTime() > at.getTime()
+    ? [subscription.secret, previous]
+    : [subscription.secret];
+}

@@ -1,0 +1,88 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { countDeliveredMessage, countFailedMessage } from '../store/webhook-subscriptions.ts';
+import { webhookHandlers } from './handlers.ts';
+import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import type { Resolve } from './target.ts';
+
+const keepFinishedMs = 30 * 24 * 60 * 60 * 1000;
+
+export interface WebhookWorkerDeps {
+  db: Knex;
+  config: Pick<
+    Config,
+    | 'PUBLIC_URL'
+    | 'WEBHOOK_ALLOW_INSECURE'
+    | 'WEBHOOK_TIMEOUT_MS'
+    | 'WEBHOOK_RETRY_FOR_MS'
+    | 'WEBHOOK_RETRY_BASE_MS'
+    | 'WEBHOOK_RETRY_MAX_MS'
+    | 'WEBHOOK_DISABLE_AFTER'
+    | 'OUTBOX_INTERVAL_MS'
+    | 'OUTBOX_CONCURRENCY'
+  >;
+  logger: Logger;
+  now: () => Date;
+  metrics?: Pick<Metrics, 'webhookAttempt'>;
+  resolve?: Resolve;
+}
+
+/**
+ * The outbox worker with the webhook handlers: fans notices out to subscriptions, sends
+ * deliveries, and disables a subscription whose messages keep failing.
+ */
+export function startWebhookWorker({
+  db,
+  config,
+  logger,
+  now,
+  metrics,
+  resolve,
+}: WebhookWorkerDeps): OutboxWorker {
+  return startOutboxWorker({
+    db,
+    now,
+    logger,
+    handlers: webhookHandlers({
+      db,
+      now,
+      publicUrl: config.PUBLIC_URL,
+      retryForMs: config.WEBHOOK_RETRY_FOR_MS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      policy: { allowInsecure: config.WEBHOOK_ALLOW_INSECURE },
+      resolve,
+    }),
+    intervalMs: config.OUTBOX_INTERVAL_MS,
+    concurrency: config.OUTBOX_CONCURRENCY,
+    // Past any attempt's time-out, name resolution included, with room to record it.
+    leaseMs: 2 * config.WEBHOOK_TIMEOUT_MS + 5000,
+    retry: { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
+    keepFinishedMs,
+    onAttempt(message, outcome) {
+      if (message.kind === 'webhook.delivery') metrics?.webhookAttempt(outcome);
+    },
+    async onGivenUp(message, error) {
+      if (!message.subscription_id) return;
+      const subscription = await countFailedMessage(
+        db,
+        message.subscription_id,
+        config.WEBHOOK_DISABLE_AFTER,
+        now(),
+        error,
+      );
+      if (
+        subscription?.status === 'disabled' &&
+        subscription.failed_messages === config.WEBHOOK_DISABLE_AFTER
+      )
+        logger.warn(
+          { subscriptionId: subscription.id, reason: subscription.disabled_reason },
+          'webhook subscription disabled',
+        );
+    },
+    async onDelivered(message) {
+      if (message.subscription_id) await countDeliveredMessage(db, message.subscription_id);
+    },
+  });
+}

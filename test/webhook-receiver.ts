@@ -1,0 +1,83 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Received {
+  headers: Record<string, string>;
+  body: string;
+  at: number;
+}
+
+/**
+ * A real HTTP receiver on loopback that records every request. `answer` decides each
+ * response: a status, or 'hang' to accept the request and never answer.
+ */
+export class WebhookReceiver {
+  readonly received: Received[] = [];
+  answer: (request: Received, index: number) => number | 'hang' = () => 204;
+  readonly #server: http.Server;
+  readonly #hanging = new Set<http.ServerResponse>();
+
+  private constructor(server: http.Server) {
+    this.#server = server;
+  }
+
+  static async start(): Promise<WebhookReceiver> {
+    const server = http.createServer();
+    const receiver = new WebhookReceiver(server);
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const request: Received = {
+          headers: Object.fromEntries(
+            Object.entries(req.headers).map(([k, v]) => [
+              k,
+              Array.isArray(v) ? v.join(', ') : (v ?? ''),
+            ]),
+          ),
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        };
+        const index = receiver.received.length;
+        receiver.received.push(request);
+        const answer = receiver.answer(request, index);
+        if (answer === 'hang') {
+          receiver.#hanging.add(res);
+          return;
+        }
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/hook`;
+  }
+
+  bodies<T = Record<string, unknown>>(): T[] {
+    return this.received.map((r) => JSON.parse(r.body) as T);
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.#hanging) res.destroy();
+    this.#server.closeAllConnections();
+    await new Promise((resolve) => this.#server.close(resolve));
+  }
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
