@@ -10,11 +10,13 @@ import { createLogger } from '../src/logger.ts';
 import { createMetrics, type Metrics } from '../src/observability/metrics.ts';
 import { listenMetrics } from '../src/observability/metrics.router.ts';
 import type { Database } from '../src/store/database.ts';
+import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
 import { ManualClock } from './clock.ts';
 import { buildCustomer } from './factories.ts';
 import { as } from './harness.ts';
 import { Move } from './move.ts';
 import { ownDatabase } from './own-database.ts';
+import { eventually, WebhookReceiver } from './webhook-receiver.ts';
 
 let own: { db: Database; drop(): Promise<void> };
 let db: Database;
@@ -51,6 +53,7 @@ beforeAll(async () => {
       RATE_LIMIT_PER_MIN: 1_000_000,
       RATE_LIMIT_PER_IP_PER_MIN: 1_000_000,
       PUBLIC_URL: 'http://127.0.0.1:3000',
+      WEBHOOK_ALLOW_INSECURE: true,
     },
   });
 });
@@ -112,6 +115,61 @@ describe('GET /metrics', () => {
     text = await scrape();
     expect(sample(text, 'tiershift_timers_due')).toBe(0);
     expect(sample(text, 'tiershift_timers_failed')).toBe(1);
+  });
+
+  it('when steps wait in the outbox, then they are counted as due with their lag; delivered attempts are counted by outcome', async () => {
+    const pending = async () =>
+      Number(
+        ((await db('outbox').where('status', 'pending').count({ n: '*' }).first()) as { n: string })
+          .n,
+      );
+    const move = await Move.start(app, adminToken);
+    const receiver = await WebhookReceiver.start();
+    try {
+      const created = await as(app, move.team.manager).post('/v1/webhooks', {
+        url: receiver.url,
+        events: ['workflow.state_changed'],
+      });
+      expect(created.status).toBe(201);
+      await move.send(move.team.manager, move.transitionId, { type: 'CONFIRM_PROFILE' });
+      clock.advanceHours(1);
+      let text = await scrape();
+      expect(sample(text, 'tiershift_outbox_due')).toBe(await pending());
+      expect(sample(text, 'tiershift_outbox_due')).toBeGreaterThan(0);
+      expect(sample(text, 'tiershift_outbox_lag_seconds')).toBeGreaterThanOrEqual(60 * 60);
+
+      const worker = startWebhookWorker({
+        db,
+        config: {
+          PUBLIC_URL: 'http://127.0.0.1:3000',
+          WEBHOOK_ALLOW_INSECURE: true,
+          WEBHOOK_TIMEOUT_MS: 2000,
+          WEBHOOK_RETRY_FOR_MS: 60_000,
+          WEBHOOK_RETRY_BASE_MS: 20,
+          WEBHOOK_RETRY_MAX_MS: 100,
+          WEBHOOK_DISABLE_AFTER: 5,
+          OUTBOX_INTERVAL_MS: 20,
+          OUTBOX_CONCURRENCY: 4,
+        },
+        logger: createLogger('silent'),
+        now: () => clock.now(),
+        metrics,
+      });
+      try {
+        await eventually(async () => (await pending()) === 0, 'an empty outbox');
+      } finally {
+        await worker.stop();
+      }
+      text = await scrape();
+      expect(sample(text, 'tiershift_outbox_due')).toBe(0);
+      expect(sample(text, 'tiershift_outbox_lag_seconds')).toBe(0);
+      expect(
+        sample(text, 'tiershift_webhook_attempts_total', { outcome: 'delivered' }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(receiver.received.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('when requests and events were handled, then they are counted by route pattern and by machine, type and code', async () => {
