@@ -16,7 +16,7 @@ import { buildCustomer } from './factories.ts';
 import { as } from './harness.ts';
 import { Move } from './move.ts';
 import { ownDatabase } from './own-database.ts';
-import { eventually, WebhookReceiver } from './webhook-receiver.ts';
+import { eventually, quickWorkerConfig, WebhookReceiver } from './webhook-receiver.ts';
 
 let own: { db: Database; drop(): Promise<void> };
 let db: Database;
@@ -140,17 +140,7 @@ describe('GET /metrics', () => {
 
       const worker = startWebhookWorker({
         db,
-        config: {
-          PUBLIC_URL: 'http://127.0.0.1:3000',
-          WEBHOOK_ALLOW_INSECURE: true,
-          WEBHOOK_TIMEOUT_MS: 2000,
-          WEBHOOK_RETRY_FOR_MS: 60_000,
-          WEBHOOK_RETRY_BASE_MS: 20,
-          WEBHOOK_RETRY_MAX_MS: 100,
-          WEBHOOK_DISABLE_AFTER: 5,
-          OUTBOX_INTERVAL_MS: 20,
-          OUTBOX_CONCURRENCY: 4,
-        },
+        config: quickWorkerConfig,
         logger: createLogger('silent'),
         now: () => clock.now(),
         metrics,

@@ -8,7 +8,7 @@ import { createLogger } from '../src/logger.ts';
 import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
-import { eventually } from './webhook-receiver.ts';
+import { eventually, quickWorkerConfig } from './webhook-receiver.ts';
 
 /** The receiver the README shows, exactly as written there. */
 function readmeReceiver(): string {
@@ -73,17 +73,7 @@ describe("the README's receiver", () => {
 
     const worker = startWebhookWorker({
       db: h.db,
-      config: {
-        PUBLIC_URL: 'http://127.0.0.1:3000',
-        WEBHOOK_ALLOW_INSECURE: true,
-        WEBHOOK_TIMEOUT_MS: 2000,
-        WEBHOOK_RETRY_FOR_MS: 60_000,
-        WEBHOOK_RETRY_BASE_MS: 20,
-        WEBHOOK_RETRY_MAX_MS: 100,
-        WEBHOOK_DISABLE_AFTER: 5,
-        OUTBOX_INTERVAL_MS: 20,
-        OUTBOX_CONCURRENCY: 4,
-      },
+      config: quickWorkerConfig,
       logger: createLogger('silent'),
       now: () => new Date(),
     });

@@ -1,5 +1,19 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
+
+/** A worker for tests: loopback targets, short time-outs, retries within milliseconds. */
+export const quickWorkerConfig: WebhookWorkerDeps['config'] = {
+  PUBLIC_URL: 'https://tiershift.example.com',
+  WEBHOOK_ALLOW_INSECURE: true,
+  WEBHOOK_TIMEOUT_MS: 2000,
+  WEBHOOK_RETRY_FOR_MS: 60_000,
+  WEBHOOK_RETRY_BASE_MS: 20,
+  WEBHOOK_RETRY_MAX_MS: 100,
+  WEBHOOK_DISABLE_AFTER: 5,
+  OUTBOX_INTERVAL_MS: 20,
+  OUTBOX_CONCURRENCY: 8,
+};
 
 export interface Received {
   headers: Record<string, string>;

@@ -6,7 +6,7 @@ import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import { buildCustomer } from './factories.ts';
 import { as, buildApp, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
-import { eventually, WebhookReceiver } from './webhook-receiver.ts';
+import { eventually, quickWorkerConfig, WebhookReceiver } from './webhook-receiver.ts';
 
 let h: Harness;
 const receivers: WebhookReceiver[] = [];
@@ -27,15 +27,8 @@ afterAll(async () => {
 });
 
 const workerConfig: WebhookWorkerDeps['config'] = {
-  PUBLIC_URL: 'https://tiershift.example.com',
-  WEBHOOK_ALLOW_INSECURE: true,
-  WEBHOOK_TIMEOUT_MS: 2000,
-  WEBHOOK_RETRY_FOR_MS: 60_000,
-  WEBHOOK_RETRY_BASE_MS: 20,
-  WEBHOOK_RETRY_MAX_MS: 100,
+  ...quickWorkerConfig,
   WEBHOOK_DISABLE_AFTER: 2,
-  OUTBOX_INTERVAL_MS: 20,
-  OUTBOX_CONCURRENCY: 8,
 };
 
 function startWorker(
