@@ -28,6 +28,7 @@ import {
 } from './scenario.ts';
 import { ServerProcess } from './server-process.ts';
 import { measure, percentile, type Rate } from './stats.ts';
+import { webhookLine, webhookPhase } from './webhooks.ts';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
@@ -38,6 +39,7 @@ const flatSizes = quick ? [10, 100, 1000] : [10, 1000, 10000];
 const largeImport = quick ? 2000 : 10_000;
 const importOnly = args.has('--import-only');
 const consoleOnly = args.has('--console-only');
+const webhooksOnly = args.has('--webhooks-only');
 const consoleCustomers = quick ? 2000 : 10_000;
 const consoleRepetitions = quick ? 2 : 5;
 const concurrencies = [1, 8, 32];
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     await db.destroy();
 
     const ceilings: Record<number, Rate> = {};
-    const fewPhases = importOnly || consoleOnly;
+    const fewPhases = importOnly || consoleOnly || webhooksOnly;
     if (!fewPhases) log(`Ceiling: the database alone, ${seconds}s per level`);
     for (const c of fewPhases ? [] : concurrencies) {
       ceilings[c] = await ceiling(databaseUrl, c, seconds);
@@ -87,7 +89,8 @@ async function main(): Promise<void> {
       adminToken,
       // Customers are imported in chunks of 2,000, and 10,000 at once: more than the default
       // 1 MiB a request.
-      env: { BODY_LIMIT_BYTES: String(16 * 1024 * 1024) },
+      // The webhook phase's receiver listens on loopback.
+      env: { BODY_LIMIT_BYTES: String(16 * 1024 * 1024), WEBHOOK_ALLOW_INSECURE: 'true' },
     });
     const api = new Api(server.base);
     closeClient = () => api.close();
@@ -102,6 +105,18 @@ async function main(): Promise<void> {
       const figures = await consolePhase(api, partner, consoleRepetitions, log);
       if (asJson) process.stdout.write(`${JSON.stringify({ console: figures }, null, 2)}\n`);
       else process.stdout.write(`${consoleLines(figures).join('\n')}\n`);
+      return;
+    }
+
+    if (webhooksOnly) {
+      const db = createDatabase({ databaseUrl });
+      try {
+        const figures = await webhookPhase(api, adminToken, db, moveCustomers, log);
+        if (asJson) process.stdout.write(`${JSON.stringify({ webhooks: figures }, null, 2)}\n`);
+        else process.stdout.write(`${webhookLine(figures)}\n`);
+      } finally {
+        await db.destroy();
+      }
       return;
     }
 
