@@ -68,7 +68,7 @@ export async function up(knex: Knex): Promise<void> {
       CHECK (status IN ('pending', 'delivered', 'failed'))
   `);
   await knex.raw(
-    `CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending'`,
+    `CREATE INDEX outbox_due ON outbox (kind, next_attempt_at, id) WHERE status = 'pending'`,
   );
   await knex.raw(`CREATE INDEX outbox_deliveries ON outbox (subscription_id, created_at, id)`);
   await knex.raw(`CREATE INDEX outbox_finished ON outbox (finished_at) WHERE status <> 'pending'`);

@@ -30,9 +30,17 @@ export type NewOutboxRow = Pick<
 > &
   Partial<Pick<OutboxRow, 'subscription_id' | 'event_id' | 'event_type'>>;
 
+/** Rows per insert: well under Postgres's 65,535 parameters a statement. */
+const insertChunk = 1000;
+
 export async function insertOutbox(db: Knex, rows: readonly NewOutboxRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db('outbox').insert(rows.map((row) => ({ ...row, payload: JSON.stringify(row.payload) })));
+  for (let i = 0; i < rows.length; i += insertChunk) {
+    await db('outbox').insert(
+      rows
+        .slice(i, i + insertChunk)
+        .map((row) => ({ ...row, payload: JSON.stringify(row.payload) })),
+    );
+  }
 }
 
 /**
@@ -44,14 +52,14 @@ export async function insertOutbox(db: Knex, rows: readonly NewOutboxRow[]): Pro
  */
 export async function claimDue(
   db: Knex,
-  claim: { now: Date; leaseUntil: Date; token: string; limit: number },
+  claim: { now: Date; leaseUntil: Date; token: string; limit: number; kind: OutboxKind },
 ): Promise<OutboxRow[]> {
   const result: { rows: OutboxRow[] } = await db.raw(
     `UPDATE outbox SET next_attempt_at = ?, claim_token = ?, attempts = attempts + 1,
             last_attempt_at = ?
      WHERE id IN (
        SELECT o.id FROM outbox o
-       WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+       WHERE o.status = 'pending' AND o.kind = ? AND o.next_attempt_at <= ?
          AND (o.subscription_id IS NULL OR EXISTS (
            SELECT 1 FROM webhook_subscriptions s
            WHERE s.id = o.subscription_id AND s.status = 'active'))
@@ -59,25 +67,31 @@ export async function claimDue(
        LIMIT ?
        FOR UPDATE OF o SKIP LOCKED)
      RETURNING *`,
-    [claim.leaseUntil, claim.token, claim.now, claim.now, claim.limit],
+    [claim.leaseUntil, claim.token, claim.now, claim.kind, claim.now, claim.limit],
   );
   return result.rows;
 }
 
-/** A claimed message, locked, or undefined when the claim was lost (lapsed, taken over). */
+/**
+ * The ids among `ids` whose claim the caller still holds, locked: the others lapsed and were
+ * taken over by another worker, whose attempt counts.
+ */
 export async function lockClaimed(
   tx: Knex.Transaction,
-  id: string,
+  ids: readonly string[],
   token: string,
-): Promise<OutboxRow | undefined> {
-  return tx<OutboxRow>('outbox')
-    .where({ id, claim_token: token, status: 'pending' })
+): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return tx('outbox')
+    .whereIn('id', ids)
+    .andWhere({ claim_token: token, status: 'pending' })
+    .orderBy('id')
     .forUpdate()
-    .first();
+    .pluck('id');
 }
 
-export async function deleteMessage(tx: Knex, id: string): Promise<void> {
-  await tx('outbox').where({ id }).delete();
+export async function deleteMessages(tx: Knex, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0) await tx('outbox').whereIn('id', ids).delete();
 }
 
 export type AttemptOutcome =

@@ -2,10 +2,10 @@ import type { Knex } from 'knex';
 import { canSeeWorkflow } from '../auth/scope.ts';
 import { newId } from '../ids.ts';
 import { insertOutbox, type NewOutboxRow, type OutboxRow } from '../store/outbox.ts';
-import { subscribersTo } from '../store/webhook-subscriptions.ts';
+import { subscribersTo, type SubscriptionRow } from '../store/webhook-subscriptions.ts';
 import { findWorkflow } from '../store/workflows.ts';
 import { webhookEventType } from './events.ts';
-import { noticePayload, readerOf, rowAtStep, webhookBody } from './payload.ts';
+import { noticePayload, readerOf, rowAtStep, webhookBody, type NoticePayload } from './payload.ts';
 
 export interface FanOutContext {
   publicUrl: string;
@@ -15,21 +15,39 @@ export interface FanOutContext {
 }
 
 /**
- * Turns a notice into one delivery per subscription that asked for its events and may see
- * its workflow, each with the body that reader may read. Runs in the transaction that
- * deletes the notice, so that it happens once; every delivery of one event shares its id.
- * Returns how many deliveries it wrote.
+ * Turns notices into one delivery per subscription that asked for an event and may see its
+ * workflow, each with the body that reader may read. Runs in the transaction that deletes
+ * the notices, so that it happens once; every delivery of one event shares its id. Returns
+ * how many deliveries it wrote.
  */
 export async function fanOut(
   tx: Knex.Transaction,
-  message: OutboxRow,
+  messages: readonly OutboxRow[],
   context: FanOutContext,
 ): Promise<number> {
-  const notice = noticePayload.parse(message.payload);
-  const subscriptions = await subscribersTo(tx, notice.events);
+  const notices = messages.map((m) => noticePayload.parse(m.payload));
+  const events = [...new Set(notices.flatMap((n) => n.events))];
+  // Most notices find nobody: one read of the subscriptions serves the whole batch.
+  const subscriptions = events.length > 0 ? await subscribersTo(tx, events) : [];
   if (subscriptions.length === 0) return 0;
+  const deliveries: NewOutboxRow[] = [];
+  for (const notice of notices) {
+    const listeners = subscriptions.filter((s) => notice.events.some((e) => s.events.includes(e)));
+    if (listeners.length > 0)
+      deliveries.push(...(await deliveriesOf(tx, notice, listeners, context)));
+  }
+  await insertOutbox(tx, deliveries);
+  return deliveries.length;
+}
+
+async function deliveriesOf(
+  tx: Knex.Transaction,
+  notice: NoticePayload,
+  subscriptions: readonly SubscriptionRow[],
+  context: FanOutContext,
+): Promise<NewOutboxRow[]> {
   const current = await findWorkflow(tx, notice.workflowId);
-  if (!current) return 0;
+  if (!current) return [];
   const row = rowAtStep(current, notice);
   const events = notice.events.flatMap((type) => {
     const parsed = webhookEventType.safeParse(type);
@@ -56,6 +74,5 @@ export async function fanOut(
       });
     }
   }
-  await insertOutbox(tx, deliveries);
-  return deliveries.length;
+  return deliveries;
 }

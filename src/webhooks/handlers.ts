@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { deleteMessage, lockClaimed, type OutboxRow } from '../store/outbox.ts';
+import { deleteMessages, lockClaimed, type OutboxKind, type OutboxRow } from '../store/outbox.ts';
 import { findSubscription, type SubscriptionRow } from '../store/webhook-subscriptions.ts';
 import { fanOut, type FanOutContext } from './fan-out.ts';
-import type { HandlerResult, OutboxHandler } from './outbox-worker.ts';
+import type { BatchHandler, HandlerResult, OutboxHandler } from './outbox-worker.ts';
 import { postWebhook } from './post.ts';
 import { signatureHeaders } from './signature.ts';
 import type { Resolve, TargetPolicy } from './target.ts';
@@ -18,36 +18,52 @@ export interface WebhookHandlerOptions {
   resolve?: Resolve;
 }
 
-/** The handlers of the webhook messages: fanning a notice out, and sending one delivery. */
-export function webhookHandlers(
-  options: WebhookHandlerOptions,
-): Record<OutboxRow['kind'], OutboxHandler> {
+/**
+ * The handlers of the webhook messages: notices fanned out in batches (all database work),
+ * deliveries sent one by one, side by side.
+ */
+export function webhookHandlers(options: WebhookHandlerOptions): {
+  handlers: Partial<Record<OutboxKind, OutboxHandler>>;
+  batchHandlers: Partial<Record<OutboxKind, BatchHandler>>;
+} {
   return {
-    'webhook.notice': (message, claimToken) => fanOutNotice(options, message, claimToken),
-    'webhook.delivery': (message) => sendDelivery(options, message),
+    handlers: { 'webhook.delivery': (message) => sendDelivery(options, message) },
+    batchHandlers: {
+      'webhook.notice': (messages, claimToken) => fanOutNotices(options, messages, claimToken),
+    },
   };
 }
 
 /**
- * The notice is deleted in the transaction that writes its deliveries, and only while this
- * worker's claim holds: a notice fans out once, even when a lapsed claim was taken over.
+ * The notices are deleted in the transaction that writes their deliveries, and only while
+ * this worker's claim on each holds: a notice fans out once, even when a lapsed claim was
+ * taken over.
  */
-async function fanOutNotice(
+async function fanOutNotices(
   options: WebhookHandlerOptions,
-  message: OutboxRow,
+  messages: readonly OutboxRow[],
   claimToken: string,
-): Promise<HandlerResult> {
+): Promise<void> {
   await options.db.transaction(async (tx) => {
-    if (!(await lockClaimed(tx, message.id, claimToken))) return;
+    const held = new Set(
+      await lockClaimed(
+        tx,
+        messages.map((m) => m.id),
+        claimToken,
+      ),
+    );
     const context: FanOutContext = {
       publicUrl: options.publicUrl,
       now: options.now(),
       retryForMs: options.retryForMs,
     };
-    await fanOut(tx, message, context);
-    await deleteMessage(tx, message.id);
+    await fanOut(
+      tx,
+      messages.filter((m) => held.has(m.id)),
+      context,
+    );
+    await deleteMessages(tx, [...held]);
   });
-  return { ok: true };
 }
 
 async function sendDelivery(

@@ -7,6 +7,7 @@ import {
   finishAttempt,
   purgeFinished,
   type AttemptOutcome,
+  type OutboxKind,
   type OutboxRow,
 } from '../store/outbox.ts';
 
@@ -18,10 +19,23 @@ export type HandlerResult =
 /** Carries out one claimed message; throws only for the worker's own failures. */
 export type OutboxHandler = (message: OutboxRow, claimToken: string) => Promise<HandlerResult>;
 
+/**
+ * Carries out many claimed messages of one kind at once, and finishes (deletes) them itself,
+ * in one transaction: for work that is all database, where one transaction per message
+ * would cost more than the work. Throws when it could not; each message is then tried on
+ * its own, so that one bad message fails alone.
+ */
+export type BatchHandler = (messages: readonly OutboxRow[], claimToken: string) => Promise<void>;
+
 export interface OutboxWorkerOptions {
   db: Knex;
   now: () => Date;
-  handlers: Record<OutboxRow['kind'], OutboxHandler>;
+  /** Kinds carried out one message at a time, side by side (calls to the outside). */
+  handlers: Partial<Record<OutboxKind, OutboxHandler>>;
+  /** Kinds carried out in batches, before the others at each look. */
+  batchHandlers: Partial<Record<OutboxKind, BatchHandler>>;
+  /** Messages a batch claims at most. */
+  batchSize?: number;
   /** How often to look for due messages when none were waiting. */
   intervalMs: number;
   /** Messages carried out at once by this instance. */
@@ -59,7 +73,8 @@ const purgeEveryMs = 60 * 60 * 1000;
  */
 export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, now, logger } = options;
-  const token = `${randomUUID()}`;
+  const token = randomUUID();
+  const batchSize = options.batchSize ?? 200;
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -77,13 +92,25 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       wake = done;
     });
 
+  const handlerOf = (kind: OutboxKind): OutboxHandler => {
+    const single = options.handlers[kind];
+    if (single) return single;
+    const batch = options.batchHandlers[kind];
+    if (batch) return async (message) => (await batch([message], token), { ok: true });
+    return () => Promise.resolve({ ok: false, error: `no handler for ${kind}` });
+  };
+
   const attempt = async (message: OutboxRow): Promise<void> => {
     let result: HandlerResult;
     try {
-      result = await options.handlers[message.kind](message, token);
+      result = await handlerOf(message.kind)(message, token);
     } catch (error) {
       result = { ok: false, error: describeError(error) };
     }
+    await record(message, result);
+  };
+
+  const record = async (message: OutboxRow, result: HandlerResult): Promise<void> => {
     const at = now();
     const outcome = outcomeOf(message, result, at, options.retry);
     const recorded = await finishAttempt(db, message.id, token, outcome);
@@ -126,28 +153,55 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (purged > 0) logger.info({ purged }, 'finished outbox messages forgotten');
   };
 
+  const claim = (kind: OutboxKind, limit: number) => {
+    const at = now();
+    return claimDue(db, {
+      now: at,
+      leaseUntil: new Date(at.getTime() + options.leaseMs),
+      token,
+      limit,
+      kind,
+    });
+  };
+
+  /** One batch of each batch kind; whether any was full, so more may be waiting. */
+  const runBatches = async (): Promise<boolean> => {
+    let full = false;
+    for (const [kind, handle] of Object.entries(options.batchHandlers) as Array<
+      [OutboxKind, BatchHandler]
+    >) {
+      const messages = await claim(kind, batchSize);
+      if (messages.length === 0) continue;
+      full ||= messages.length === batchSize;
+      try {
+        await handle(messages, token);
+      } catch (err) {
+        logger.warn({ err, kind, messages: messages.length }, 'outbox batch failed; one by one');
+        for (const message of messages) await attempt(message);
+      }
+    }
+    return full;
+  };
+
   const loop = async () => {
     while (!stopped) {
-      const free = options.concurrency - inFlight.size;
-      if (free <= 0) {
-        await Promise.race(inFlight);
-        continue;
-      }
-      let claimed: OutboxRow[] = [];
+      let busy = false;
       try {
-        const at = now();
-        claimed = await claimDue(db, {
-          now: at,
-          leaseUntil: new Date(at.getTime() + options.leaseMs),
-          token,
-          limit: free,
-        });
+        busy = await runBatches();
+        const free = options.concurrency - inFlight.size;
+        for (const kind of Object.keys(options.handlers) as OutboxKind[]) {
+          if (free <= 0) break;
+          const claimed = await claim(kind, free);
+          for (const message of claimed) start(message);
+          busy ||= claimed.length === free;
+        }
         await purgeIfDue();
       } catch (err) {
         logger.warn({ err }, 'outbox poll failed; will retry');
       }
-      for (const message of claimed) start(message);
-      if (claimed.length < free && !stopped) await pause(options.intervalMs);
+      if (stopped) break;
+      if (options.concurrency - inFlight.size <= 0) await Promise.race(inFlight);
+      else if (!busy) await pause(options.intervalMs);
     }
   };
 

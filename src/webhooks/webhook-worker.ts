@@ -45,7 +45,7 @@ export function startWebhookWorker({
     db,
     now,
     logger,
-    handlers: webhookHandlers({
+    ...webhookHandlers({
       db,
       now,
       publicUrl: config.PUBLIC_URL,
