@@ -56,8 +56,6 @@ export interface OutboxWorkerOptions {
 }
 
 export interface OutboxWorker {
-  /** Looks for due messages now rather than at the next interval. */
-  nudge(): void;
   /** Stops claiming, and waits for the attempts under way. */
   stop(): Promise<void>;
 }
@@ -188,8 +186,8 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       let busy = false;
       try {
         busy = await runBatches();
-        const free = options.concurrency - inFlight.size;
         for (const kind of Object.keys(options.handlers) as OutboxKind[]) {
+          const free = options.concurrency - inFlight.size;
           if (free <= 0) break;
           const claimed = await claim(kind, free);
           for (const message of claimed) start(message);
@@ -207,7 +205,6 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   const running = loop();
   return {
-    nudge: () => wake?.(),
     async stop() {
       stopped = true;
       wake?.();
