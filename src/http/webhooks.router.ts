@@ -13,6 +13,7 @@ import {
   findSubscription,
   insertSubscription,
   listSubscriptions,
+  lockOwner,
   updateSubscription,
   type SubscriptionOwner,
   type SubscriptionRow,
@@ -114,6 +115,7 @@ export function createWebhookRouter({
       const body = parseBody(createWebhook, req.body);
       await checkTarget(body.url);
       const owner = ownerOf(principal);
+      await lockOwner(tx, owner);
       if ((await countSubscriptions(tx, owner)) >= maxSubscriptionsPerOwner) {
         throw new RequirementUnmet(
           ['webhook_limit_reached'],

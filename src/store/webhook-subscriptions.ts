@@ -76,6 +76,15 @@ export async function listSubscriptions(
   return q.orderBy('id').limit(limit) as Promise<SubscriptionRow[]>;
 }
 
+/**
+ * Holds the owner's subscriptions still until the transaction ends, so that creates racing
+ * each other count one after another and cannot pass the limit together.
+ */
+export async function lockOwner(tx: Knex.Transaction, owner: SubscriptionOwner): Promise<void> {
+  const key = `webhooks:${owner.scope}:${owner.partnerId ?? owner.providerId ?? ''}`;
+  await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+}
+
 export async function countSubscriptions(db: Knex, owner: SubscriptionOwner): Promise<number> {
   const row = (await owned(db('webhook_subscriptions'), owner).count({ n: '*' }).first()) as
     { n: string | number } | undefined;
