@@ -6,6 +6,7 @@ import type { TrustProxy } from '../src/config.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
+import type { Resolve } from '../src/webhooks/target.ts';
 import { createDatabase, migrateToLatest, type Database } from '../src/store/database.ts';
 import { ManualClock } from './clock.ts';
 import { ownDatabase } from './own-database.ts';
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   bodyLimitBytes?: number;
   /** Whether webhooks may target http and loopback; true, as for local use, unless told. */
   webhookAllowInsecure?: boolean;
+  /** How webhook target names resolve at registration; the system's resolver unless told. */
+  resolve?: Resolve;
 }
 
 /** Another app over a harness's database and engine, e.g. with its own small rate limits. */
@@ -53,6 +56,7 @@ export function buildApp(
       PUBLIC_URL: 'http://127.0.0.1:3000',
       WEBHOOK_ALLOW_INSECURE: options.webhookAllowInsecure ?? true,
     },
+    resolve: options.resolve,
   });
 }
 
