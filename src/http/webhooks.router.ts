@@ -8,7 +8,7 @@ import { newId } from '../ids.ts';
 import type { Database } from '../store/database.ts';
 import { findDelivery, listDeliveries, redeliver, type OutboxRow } from '../store/outbox.ts';
 import {
-  countSubscriptions,
+  lockAndCountSubscriptions,
   deleteSubscription,
   findSubscription,
   insertSubscription,
@@ -114,7 +114,7 @@ export function createWebhookRouter({
       const body = parseBody(createWebhook, req.body);
       await checkTarget(body.url);
       const owner = ownerOf(principal);
-      if ((await countSubscriptions(tx, owner)) >= maxSubscriptionsPerOwner) {
+      if ((await lockAndCountSubscriptions(tx, owner)) >= maxSubscriptionsPerOwner) {
         throw new RequirementUnmet(
           ['webhook_limit_reached'],
           `At most ${maxSubscriptionsPerOwner} subscriptions per owner; delete one first.`,
