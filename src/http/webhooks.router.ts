@@ -8,12 +8,11 @@ import { newId } from '../ids.ts';
 import type { Database } from '../store/database.ts';
 import { findDelivery, listDeliveries, redeliver, type OutboxRow } from '../store/outbox.ts';
 import {
-  countSubscriptions,
+  lockAndCountSubscriptions,
   deleteSubscription,
   findSubscription,
   insertSubscription,
   listSubscriptions,
-  lockOwner,
   updateSubscription,
   type SubscriptionOwner,
   type SubscriptionRow,
@@ -115,8 +114,7 @@ export function createWebhookRouter({
       const body = parseBody(createWebhook, req.body);
       await checkTarget(body.url);
       const owner = ownerOf(principal);
-      await lockOwner(tx, owner);
-      if ((await countSubscriptions(tx, owner)) >= maxSubscriptionsPerOwner) {
+      if ((await lockAndCountSubscriptions(tx, owner)) >= maxSubscriptionsPerOwner) {
         throw new RequirementUnmet(
           ['webhook_limit_reached'],
           `At most ${maxSubscriptionsPerOwner} subscriptions per owner; delete one first.`,

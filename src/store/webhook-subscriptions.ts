@@ -77,16 +77,19 @@ export async function listSubscriptions(
 }
 
 /**
- * Holds the owner's subscriptions still until the transaction ends, so that creates racing
- * each other count one after another and cannot pass the limit together.
+ * How many subscriptions `owner` holds: its own scope's only (an admin sees every
+ * subscription, but holds only the admin ones). Takes a lock on the owner until the
+ * transaction ends, so that two creates cannot both count below the limit and both insert.
  */
-export async function lockOwner(tx: Knex.Transaction, owner: SubscriptionOwner): Promise<void> {
-  const key = `webhooks:${owner.scope}:${owner.partnerId ?? owner.providerId ?? ''}`;
-  await tx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
-}
-
-export async function countSubscriptions(db: Knex, owner: SubscriptionOwner): Promise<number> {
-  const row = (await owned(db('webhook_subscriptions'), owner).count({ n: '*' }).first()) as
+export async function lockAndCountSubscriptions(
+  tx: Knex.Transaction,
+  owner: SubscriptionOwner,
+): Promise<number> {
+  const held = { scope: owner.scope, partner_id: owner.partnerId, provider_id: owner.providerId };
+  await tx.raw('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [
+    `webhook_subscriptions:${JSON.stringify(held)}`,
+  ]);
+  const row = (await tx('webhook_subscriptions').where(held).count({ n: '*' }).first()) as
     { n: string | number } | undefined;
   return Number(row?.n ?? 0);
 }

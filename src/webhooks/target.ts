@@ -60,6 +60,9 @@ const nonPublic = subnets([
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
   ['::', 128],
+  // IPv4 inside IPv6 but not mapped: the deprecated compatible form and SIIT's translated one.
+  ['::', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
