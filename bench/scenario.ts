@@ -83,12 +83,16 @@ export async function createPartnerTeam(api: Api, admin: string): Promise<Partne
   };
 }
 
-/** A partner with its people and a transition in `enrolling`; returns its enrollment too. */
+/**
+ * A partner with its people and a transition in `enrolling`; returns its enrollment too. A
+ * new partner unless `team` names one already made (to subscribe its manager first, say).
+ */
 export async function partnerInEnrolling(
   api: Api,
   admin: string,
+  team?: PartnerTeam,
 ): Promise<Partner & { enrollmentId: string }> {
-  const team = await createPartnerTeam(api, admin);
+  team ??= await createPartnerTeam(api, admin);
   const manager = api.client(team.manager);
   const globalAdmin = api.client(team.globalAdmin);
   const transition = ok(

@@ -19,15 +19,18 @@ export interface Received {
   headers: Record<string, string>;
   body: string;
   at: number;
+  /** The status sent back; unset while the answer waits, or when the sender left first. */
+  answered?: number;
 }
 
 /**
  * A real HTTP receiver on loopback that records every request. `answer` decides each
- * response: a status, or 'hang' to accept the request and never answer.
+ * response: a status, a promise of one (an answer that takes its time), or 'hang' to accept
+ * the request and never answer.
  */
 export class WebhookReceiver {
   readonly received: Received[] = [];
-  answer: (request: Received, index: number) => number | 'hang' = () => 204;
+  answer: (request: Received, index: number) => number | Promise<number> | 'hang' = () => 204;
   readonly #server: http.Server;
   readonly #hanging = new Set<http.ServerResponse>();
 
@@ -59,7 +62,14 @@ export class WebhookReceiver {
           receiver.#hanging.add(res);
           return;
         }
-        res.writeHead(answer).end();
+        const reply = (status: number) => {
+          // The sender may have gone meanwhile (killed, or out of time): nobody to answer.
+          if (res.destroyed) return;
+          res.writeHead(status).end();
+          request.answered = status;
+        };
+        if (typeof answer === 'number') reply(answer);
+        else void answer.then(reply);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
