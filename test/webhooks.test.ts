@@ -138,6 +138,41 @@ describe('webhooks', () => {
     expect(partnerOfOther.received).toEqual([]);
   });
 
+  it('when a declined provider still reads the transition, then it is not told of the request to another provider', async () => {
+    const move = await Move.start(h.app, h.adminToken);
+    const second = await Move.provider(h.app, h.adminToken, 'DE');
+    const first = await receiver();
+    const other = await receiver();
+    const events = ['partnership.requested', 'partnership.invitation_accepted'];
+    await subscribe(move.provider.token, first.url, events);
+    await subscribe(second.token, other.url, events);
+    startWorker();
+    await move.toPartnering();
+    const ask = (providerId: string) =>
+      move.send(move.team.manager, move.transitionId, {
+        type: 'PARTNERSHIP_REQUESTED',
+        providerId,
+      });
+    await ask(move.provider.id);
+    await move.send(move.provider.token, move.transitionId, {
+      type: 'PROVIDER_DECLINED',
+      providerId: move.provider.id,
+      reason: 'no capacity',
+    });
+    await ask(second.id);
+    await eventually(() => other.received.length >= 1, 'the second provider told');
+    await eventually(
+      async () => (await h.db('outbox').where('status', 'pending').first()) === undefined,
+      'an idle outbox',
+    );
+    // The first still reads the transition, as the API lets it, but heard only of itself.
+    expect(
+      (await as(h.app, move.provider.token).get(`/v1/workflows/${move.transitionId}`)).status,
+    ).toBe(200);
+    expect(first.bodies<Body>().map((b) => b.type)).toEqual(['partnership.requested']);
+    expect(other.bodies<Body>().map((b) => b.type)).toEqual(['partnership.requested']);
+  });
+
   it('when a customer consents, then the provider’s copy withholds the bill-to that the partner’s copy shows', async () => {
     const { move, relationship } = await Move.atConsentCheckpoint(h.app, h.adminToken);
     const provider = await receiver();

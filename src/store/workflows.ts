@@ -146,6 +146,8 @@ function noticeInsert(
     to: history.to_state,
     at: history.at.toISOString(),
     actorRole: history.actor_role,
+    // The provider a partnership step concerns: only that provider is told of it.
+    providerId: typeof history.payload.providerId === 'string' ? history.payload.providerId : null,
   };
   return {
     sql: `, noticed AS (

@@ -4,7 +4,7 @@ import { newId } from '../ids.ts';
 import { insertOutbox, type NewOutboxRow, type OutboxRow } from '../store/outbox.ts';
 import { subscribersTo, type SubscriptionRow } from '../store/webhook-subscriptions.ts';
 import { findWorkflow } from '../store/workflows.ts';
-import { webhookEventType } from './events.ts';
+import { webhookEventType, type WebhookEventType } from './events.ts';
 import { noticePayload, readerOf, rowAtStep, webhookBody, type NoticePayload } from './payload.ts';
 
 export interface FanOutContext {
@@ -60,6 +60,7 @@ async function deliveriesOf(
     if (!(await canSeeWorkflow(tx, reader, row))) continue;
     for (const event of events) {
       if (!subscription.events.includes(event.type)) continue;
+      if (concernsAnotherProvider(event.type, notice, subscription)) continue;
       const body = webhookBody(event, row, notice, reader, context.publicUrl);
       deliveries.push({
         id: newId('msg'),
@@ -75,4 +76,22 @@ async function deliveriesOf(
     }
   }
   return deliveries;
+}
+
+/**
+ * A provider asked once may read its transition for good, and so hears its state changes;
+ * but a partnership request or acceptance naming another provider is not news for it.
+ */
+function concernsAnotherProvider(
+  type: WebhookEventType,
+  notice: NoticePayload,
+  subscription: SubscriptionRow,
+): boolean {
+  const named = notice.step.providerId;
+  return (
+    subscription.scope === 'provider' &&
+    (type === 'partnership.requested' || type === 'partnership.invitation_accepted') &&
+    typeof named === 'string' &&
+    named !== subscription.provider_id
+  );
 }

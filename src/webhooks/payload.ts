@@ -18,6 +18,7 @@ export const noticePayload = z.object({
     to: z.string(),
     at: z.string(),
     actorRole: z.string(),
+    providerId: z.string().nullable().optional(),
   }),
   row: z.object({
     snapshot: z.record(z.string(), z.unknown()),
