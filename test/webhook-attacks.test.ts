@@ -1,21 +1,16 @@
 import { isIP } from 'node:net';
 import type { Express } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.ts';
 import { insertOutbox } from '../src/store/outbox.ts';
-import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import type { Resolve } from '../src/webhooks/target.ts';
-import { startWebhookWorker, type WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
 import { buildCustomer, buildPartner, createPrincipal } from './factories.ts';
 import { as, buildApp, startHarness, type Harness } from './harness.ts';
 import { Move, type Workflow } from './move.ts';
-import { eventually, quickWorkerConfig, WebhookReceiver } from './webhook-receiver.ts';
+import { eventually, webhookRig } from './webhook-receiver.ts';
 
 let h: Harness;
 /** Enforces https and public targets; names resolve through `knownNames`. */
 let strict: Express;
-const receivers: WebhookReceiver[] = [];
-const workers: OutboxWorker[] = [];
 
 /** What the names used here resolve to; any other name does not resolve. */
 const knownNames: Record<string, string[]> = {
@@ -52,9 +47,11 @@ beforeAll(async () => {
   strict = buildApp(h, { webhookAllowInsecure: false, resolve: resolverOf(knownNames) });
 });
 
+const rig = webhookRig(() => h.db, { resolve: resolvesNothing });
+const { startWorker, receiver } = rig;
+
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop()));
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  await rig.stopAll();
   // An admin's subscription hears every workflow: none outlives the test that made it.
   await h.db('webhook_subscriptions').where('scope', 'admin').delete();
 });
@@ -62,27 +59,6 @@ afterEach(async () => {
 afterAll(async () => {
   await h?.close();
 });
-
-function startWorker(
-  config: Partial<WebhookWorkerDeps['config']> = {},
-  resolve: Resolve = resolvesNothing,
-): OutboxWorker {
-  const worker = startWebhookWorker({
-    db: h.db,
-    config: { ...quickWorkerConfig, ...config },
-    logger: createLogger('silent'),
-    now: () => new Date(),
-    resolve,
-  });
-  workers.push(worker);
-  return worker;
-}
-
-async function receiver(): Promise<WebhookReceiver> {
-  const r = await WebhookReceiver.start();
-  receivers.push(r);
-  return r;
-}
 
 interface Hook {
   id: string;

@@ -1,6 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
+import { createLogger } from '../src/logger.ts';
+import type { Database } from '../src/store/database.ts';
+import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
+import type { Resolve } from '../src/webhooks/target.ts';
+import { startWebhookWorker, type WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
 
 /** A worker for tests: loopback targets, short time-outs, retries within milliseconds. */
 export const quickWorkerConfig: WebhookWorkerDeps['config'] = {
@@ -104,4 +108,41 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Workers and receivers a test file starts, stopped after each test: `startWorker` runs a
+ * quick worker on the file's database with the real clock.
+ */
+export function webhookRig(
+  db: () => Database,
+  defaults: { config?: Partial<WebhookWorkerDeps['config']>; resolve?: Resolve } = {},
+) {
+  const workers: OutboxWorker[] = [];
+  const receivers: WebhookReceiver[] = [];
+  return {
+    startWorker: (
+      config: Partial<WebhookWorkerDeps['config']> = {},
+      resolve = defaults.resolve,
+    ): OutboxWorker => {
+      const worker = startWebhookWorker({
+        db: db(),
+        config: { ...quickWorkerConfig, ...defaults.config, ...config },
+        logger: createLogger('silent'),
+        now: () => new Date(),
+        resolve,
+      });
+      workers.push(worker);
+      return worker;
+    },
+    receiver: async (): Promise<WebhookReceiver> => {
+      const receiver = await WebhookReceiver.start();
+      receivers.push(receiver);
+      return receiver;
+    },
+    stopAll: async (): Promise<void> => {
+      await Promise.all(workers.splice(0).map((w) => w.stop()));
+      await Promise.all(receivers.splice(0).map((r) => r.close()));
+    },
+  };
 }

@@ -1,56 +1,27 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.ts';
-import { startWebhookWorker, type WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
-import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import { buildCustomer } from './factories.ts';
 import { as, buildApp, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
-import { eventually, quickWorkerConfig, WebhookReceiver } from './webhook-receiver.ts';
+import { eventually, webhookRig } from './webhook-receiver.ts';
 
 let h: Harness;
-const receivers: WebhookReceiver[] = [];
-const workers: OutboxWorker[] = [];
 
 beforeAll(async () => {
   // Its own database: a worker carries out every message it finds, other files' included.
   h = await startHarness({ ownDatabase: true });
 });
 
+const rig = webhookRig(() => h.db, { config: { WEBHOOK_DISABLE_AFTER: 2 } });
+const { startWorker, receiver } = rig;
+
 afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop()));
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
+  await rig.stopAll();
 });
 
 afterAll(async () => {
   await h?.close();
 });
-
-const workerConfig: WebhookWorkerDeps['config'] = {
-  ...quickWorkerConfig,
-  WEBHOOK_DISABLE_AFTER: 2,
-};
-
-function startWorker(
-  config: Partial<WebhookWorkerDeps['config']> = {},
-  resolve?: WebhookWorkerDeps['resolve'],
-) {
-  const worker = startWebhookWorker({
-    db: h.db,
-    config: { ...workerConfig, ...config },
-    logger: createLogger('silent'),
-    now: () => new Date(),
-    resolve,
-  });
-  workers.push(worker);
-  return worker;
-}
-
-async function receiver(): Promise<WebhookReceiver> {
-  const r = await WebhookReceiver.start();
-  receivers.push(r);
-  return r;
-}
 
 interface Created {
   id: string;
