@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import type { Knex } from 'knex';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -379,7 +380,7 @@ function readerScope(principal: Principal): SubscriptionOwner | undefined {
 }
 
 async function visibleSubscription(
-  db: Database | Parameters<typeof findSubscription>[0],
+  db: Knex,
   req: Request,
   owner: SubscriptionOwner | undefined,
   forUpdate = false,
