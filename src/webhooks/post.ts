@@ -71,16 +71,23 @@ export async function postWebhook(request: PostRequest): Promise<PostResult> {
       (res) => {
         const status = res.statusCode ?? 0;
         let read = 0;
+        let enoughRead = false;
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          // Enough is known from the status; the rest of a large answer is not waited for.
-          if (read > maxResponseBytes) res.destroy();
+          if (read > maxResponseBytes && !enoughRead) {
+            // Enough is known from the status; the rest of a large answer is not waited for.
+            enoughRead = true;
+            res.destroy();
+          }
         });
-        const settle = () => resolve(resultOf(status));
-        res.on('end', settle);
-        res.on('close', settle);
-        res.on('error', () => {
-          if (read > maxResponseBytes) settle();
+        // Reported by 'close' below; a listener keeps a reset from being thrown.
+        res.on('error', () => undefined);
+        res.on('close', () => {
+          if (res.complete || enoughRead) resolve(resultOf(status));
+          // An answer cut off halfway (or stalled past the deadline) is not an acknowledgement:
+          // a second delivery, which the receiver can recognise by webhook-id, costs less than
+          // a lost one.
+          else resolve({ ok: false, status: null, error: cutOff(deadline, request.timeoutMs) });
         });
       },
     );
@@ -106,6 +113,10 @@ function failure(error: unknown, deadline: AbortSignal, timeoutMs: number): stri
   return typeof code === 'string'
     ? `${code}: ${describeError(error)}`.slice(0, 300)
     : describeError(error);
+}
+
+function cutOff(deadline: AbortSignal, timeoutMs: number): string {
+  return deadline.aborted ? `no answer within ${timeoutMs} ms` : 'the answer was cut off';
 }
 
 function withDeadline<T>(work: Promise<T>, deadline: AbortSignal): Promise<T> {
