@@ -174,11 +174,45 @@ export interface EventSpec<TContext = unknown> {
   refusals?: (context: TContext, event: never) => Refusal[];
 }
 
+/**
+ * A snapshot as XState persists it and the database stores it: plain JSON, whichever version
+ * of a machine wrote it.
+ */
+export interface PersistedSnapshot {
+  status: string;
+  value: unknown;
+  context: Record<string, unknown>;
+  output?: unknown;
+  [key: string]: unknown;
+}
+
+/**
+ * An earlier version of a definition. Its machine replays the history a workflow gathered
+ * before it was migrated (time travel and the audit need it); `upgrade` brings a snapshot of
+ * this version to the next one. Both are frozen: they describe what was, and must not follow
+ * later changes to the current machine.
+ */
+export interface PastVersion {
+  version: number;
+  /**
+   * The machine as it was. Only applied rows are replayed, so it may leave out the guards
+   * that refused events: every row it reads passed them.
+   */
+  machine: AnyStateMachine;
+  /** A pure mapping, state by state, of a persisted snapshot of this version to the next. */
+  upgrade: (snapshot: PersistedSnapshot) => PersistedSnapshot;
+}
+
 /** A machine together with everything the engine and the API need to serve it. */
 export interface WorkflowDefinition {
   name: string;
   /** Bumped whenever a change would misread snapshots stored by an older definition. */
   version: number;
+  /**
+   * Every earlier version still stored somewhere, oldest first: version `version - 1` last.
+   * Stored workflows are brought to `version` at start, each with a `MIGRATED` history row.
+   */
+  pastVersions?: readonly PastVersion[];
   description: string;
   machine: AnyStateMachine;
   /** Zod schema of the input the workflow is created with. */

@@ -9,6 +9,7 @@ import * as principalTokens from './20261123110000_principal_tokens.ts';
 import * as deferrableParentReference from './20261123120000_deferrable_parent_reference.ts';
 import * as customerTableIndex from './20261124090000_customer_table_index.ts';
 import * as webhooks from './20261125090000_webhooks.ts';
+import * as subscriptionTerms from './20261126090000_subscription_terms.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261123120000_deferrable_parent_reference', deferrableParentReference],
   ['20261124090000_customer_table_index', customerTableIndex],
   ['20261125090000_webhooks', webhooks],
+  ['20261126090000_subscription_terms', subscriptionTerms],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

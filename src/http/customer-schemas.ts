@@ -20,9 +20,15 @@ export const name = z.string().trim().min(1).max(200);
 export const subscriptionKinds = [
   'nce_license',
   'azure_plan',
+  'azure_reservation',
+  'azure_savings_plan',
+  'software',
+  'marketplace_saas',
   'legacy_license',
   'legacy_azure',
 ] as const;
+export const subscriptionStatuses = ['active', 'suspended', 'expired', 'trial'] as const;
+export const billingCycles = ['monthly', 'annual', 'triennial', 'one_time', 'none'] as const;
 
 const subscription = apiSchema(
   'Subscription',
@@ -32,6 +38,24 @@ const subscription = apiSchema(
     kind: z.enum(subscriptionKinds),
     quantity: dbInt.min(0),
     baseSubscriptionId: z.string().min(1).max(100).optional(),
+    status: z
+      .enum(subscriptionStatuses)
+      .default('active')
+      .describe('Only an active subscription can transfer; a trial cannot.'),
+    termEndDate: z.iso
+      .date()
+      .optional()
+      .describe('The day the current term ends (YYYY-MM-DD); a transfer keeps it.'),
+    billingCycle: z
+      .enum(billingCycles)
+      .optional()
+      .describe('How the subscription is billed; a transfer keeps it.'),
+    transferEligible: z
+      .boolean()
+      .default(false)
+      .describe(
+        'For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.',
+      ),
   }),
 );
 

@@ -2,7 +2,17 @@ import type { Knex } from 'knex';
 
 export type AcquiredAs = 'direct_bill' | 'indirect_reseller';
 export type McaAcceptance = 'none' | 'partner_attestation' | 'admin_center';
-export type SubscriptionKind = 'nce_license' | 'azure_plan' | 'legacy_license' | 'legacy_azure';
+export type SubscriptionKind =
+  | 'nce_license'
+  | 'azure_plan'
+  | 'azure_reservation'
+  | 'azure_savings_plan'
+  | 'software'
+  | 'marketplace_saas'
+  | 'legacy_license'
+  | 'legacy_azure';
+export type SubscriptionStatus = 'active' | 'suspended' | 'expired' | 'trial';
+export type BillingCycle = 'monthly' | 'annual' | 'triennial' | 'one_time' | 'none';
 
 export interface BillTo {
   companyName: string;
@@ -32,6 +42,10 @@ export interface SubscriptionRow {
   kind: SubscriptionKind;
   quantity: number;
   base_subscription_id: string | null;
+  status: SubscriptionStatus;
+  term_end_date: string | null;
+  billing_cycle: BillingCycle | null;
+  transfer_eligible: boolean;
   position: number;
 }
 
@@ -41,6 +55,10 @@ export interface Subscription {
   kind: SubscriptionKind;
   quantity: number;
   baseSubscriptionId?: string;
+  status: SubscriptionStatus;
+  termEndDate?: string;
+  billingCycle?: BillingCycle;
+  transferEligible: boolean;
 }
 
 export interface Customer {
@@ -72,6 +90,10 @@ export function toCustomer(row: CustomerRow, subscriptions: SubscriptionRow[]): 
       kind: s.kind,
       quantity: s.quantity,
       ...(s.base_subscription_id ? { baseSubscriptionId: s.base_subscription_id } : {}),
+      status: s.status,
+      ...(s.term_end_date ? { termEndDate: s.term_end_date } : {}),
+      ...(s.billing_cycle ? { billingCycle: s.billing_cycle } : {}),
+      transferEligible: s.transfer_eligible,
     })),
     createdAt: row.created_at.toISOString(),
   };
