@@ -19,6 +19,8 @@ const profile = {
 export interface Partner {
   id: string;
   tenantId: string;
+  /** The PartnerID a transfer request names as partner of record. */
+  mpnId: string;
   manager: string;
   globalAdmin: string;
   transitionId: string;
@@ -51,6 +53,7 @@ export async function createProvider(api: Api, admin: string): Promise<Provider>
 export interface PartnerTeam {
   id: string;
   tenantId: string;
+  mpnId: string;
   manager: string;
   globalAdmin: string;
 }
@@ -59,11 +62,12 @@ export interface PartnerTeam {
 export async function createPartnerTeam(api: Api, admin: string): Promise<PartnerTeam> {
   const client = api.client(admin);
   const tenantId = randomUUID();
+  const mpnId = uniqueDigits();
   const partner = ok(
     await client.POST('/v1/partners', {
       body: {
         name: `Partner ${serial}`,
-        mpnId: uniqueDigits(),
+        mpnId,
         plaId: `PLA-${serial}`,
         plaRegion: 'DE',
         cspRegion: 'DE',
@@ -78,6 +82,7 @@ export async function createPartnerTeam(api: Api, admin: string): Promise<Partne
   return {
     id: partner.id,
     tenantId,
+    mpnId,
     manager: await token('manager'),
     globalAdmin: await token('global_admin'),
   };
@@ -254,6 +259,7 @@ export async function moveEveryCustomer(
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@customer.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
     await send(partner.manager, x.id, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ids });
     for (const id of ids)

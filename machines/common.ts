@@ -52,10 +52,13 @@ export interface Delay {
 export interface EventFacts {
   /** Today's UTC date, YYYY-MM-DD. */
   today?: string;
-  /** The provider named by `event.providerId`, or null when there is none. */
+  /**
+   * The provider named by `event.providerId`, or the workflow's own when the event names none;
+   * null when there is none.
+   */
   provider?: { id: string; region: string } | null;
-  /** The partner of the workflow. */
-  partner?: { cspRegion: string; tenantId: string };
+  /** The partner of the workflow; `plaVerified` from the newer copy of its profile. */
+  partner?: { cspRegion: string; tenantId: string; mpnId: string; plaVerified: boolean };
   /** The customer named by `event.customerId`, as far as this workflow is concerned. */
   customer?: CustomerFacts | null;
 }
@@ -63,6 +66,8 @@ export type FactName = keyof EventFacts;
 
 export interface CustomerFacts {
   acquiredAs: 'direct_bill' | 'indirect_reseller';
+  /** The bill-to country, ISO 3166-1 alpha-2: a relationship is possible only in the provider's region. */
+  country: string;
   /** Moved or excluded by this transition, or still open. */
   outcome: 'moved' | 'excluded' | null;
   /** The newest child of each machine for this customer. */

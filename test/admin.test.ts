@@ -154,14 +154,17 @@ describe('customer import', () => {
       many.body as { items: Array<{ id: string; name: string; subscriptions: unknown[] }> }
     ).items;
     expect(items.map((c) => c.name)).toEqual(batch.map((c) => c.name));
+    // Left out, a subscription is active and not marked transferable as a marketplace item.
+    const defaults = { status: 'active', transferEligible: false };
     expect(items[0]!.subscriptions).toEqual([
-      { id: 'base-1', offer: 'Microsoft 365 E3', kind: 'nce_license', quantity: 5 },
+      { id: 'base-1', offer: 'Microsoft 365 E3', kind: 'nce_license', quantity: 5, ...defaults },
       {
         id: 'addon-1',
         offer: 'Teams Phone',
         kind: 'nce_license',
         quantity: 5,
         baseSubscriptionId: 'base-1',
+        ...defaults,
       },
     ]);
     expect(items[1]).toMatchObject({ providerNeedsAdmin: true });

@@ -256,6 +256,7 @@ describe('machine context and output schemas, against stored snapshots', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@fabrikam.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     };
     await send(provider.token, t1, request);
     await fireAfterDays(move, 30);
@@ -269,21 +270,23 @@ describe('machine context and output schemas, against stored snapshots', () => {
       newSubscriptionId: 'p-base',
     });
     await send(provider.token, t1, {
-      type: 'SUBSCRIPTION_TRANSFER_FAILED',
-      subscriptionId: 'addon',
-      reason: 'quota',
-    });
-    await send(provider.token, t1, {
-      type: 'SUBSCRIPTION_TRANSFERRED',
-      subscriptionId: 'old',
-      newSubscriptionId: 'p-old',
-    });
-    expect((await move.get(t1)).state).toBe('partiallyFailed');
-    await send(manager, t1, { type: 'RETRY', subscriptionIds: ['addon'] });
-    const done1 = await send(provider.token, t1, {
       type: 'SUBSCRIPTION_TRANSFERRED',
       subscriptionId: 'addon',
       newSubscriptionId: 'p-addon',
+    });
+    await send(provider.token, t1, {
+      type: 'SUBSCRIPTION_TRANSFER_FAILED',
+      subscriptionId: 'old',
+      reason: 'quota',
+    });
+    expect((await move.get(t1)).state).toBe('partiallyFailed');
+    await send(manager, t1, { type: 'RETRY', subscriptionIds: ['old'] });
+    await send(provider.token, t1, request);
+    await send(manager, t1, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ['old'] });
+    const done1 = await send(provider.token, t1, {
+      type: 'SUBSCRIPTION_TRANSFERRED',
+      subscriptionId: 'old',
+      newSubscriptionId: 'p-old',
     });
     expect(done1).toMatchObject({ state: 'completed', output: { transferred: 3 } });
 
@@ -292,6 +295,20 @@ describe('machine context and output schemas, against stored snapshots', () => {
     const r2 = await move.childOf('resellerRelationship', c2!);
     await send(manager, r2.id, { type: 'USE_INVITATION' });
     await send(manager, r2.id, { type: 'INVITATION_ACCEPTED' });
+    // The invitation grants no admin rights: the provider's first GDAP request lapses, the
+    // second is approved and becomes active.
+    const gdap = { type: 'GDAP_REQUESTED', roles: ['Helpdesk Administrator'], durationDays: 365 };
+    await send(provider.token, r2.id, gdap);
+    await send(provider.token, r2.id, { type: 'GDAP_EXPIRED' });
+    await send(provider.token, r2.id, gdap);
+    await send(globalAdmin, r2.id, { type: 'GDAP_APPROVED' });
+    await send(provider.token, r2.id, { type: 'GDAP_TERMINATED', reason: 'wrong roles' });
+    await send(provider.token, r2.id, gdap);
+    await send(globalAdmin, r2.id, { type: 'GDAP_APPROVED' });
+    expect(await send(provider.token, r2.id, { type: 'GDAP_ACTIVATED' })).toMatchObject({
+      state: 'established',
+      output: { method: 'invitation', adminPrivileges: true },
+    });
     await send(provider.token, m2.id, {
       type: 'ACCEPTANCE_RECORDED',
       acceptedBy: { firstName: 'Dana', lastName: 'Ng', email: 'dana@fabrikam.example' },
@@ -308,6 +325,13 @@ describe('machine context and output schemas, against stored snapshots', () => {
     await send(manager, T, { type: 'REPLAN_CUSTOMER', customerId: c2! });
 
     // Customer 3 declines, is planned again, and is left out.
+    const m3 = await move.childOf('mcaReacceptance', c3!);
+    expect(
+      await send(provider.token, m3.id, { type: 'ACCEPTED_IN_ADMIN_CENTER', dateAgreed: today() }),
+    ).toMatchObject({
+      state: 'accepted',
+      context: { acceptance: { channel: 'admin_center', acceptedBy: null } },
+    });
     const r3 = await move.childOf('resellerRelationship', c3!);
     await send(manager, r3.id, { type: 'USE_EXTENSION' });
     await send(manager, r3.id, { type: 'CONSENT_DECLINED', reason: 'stays direct' });

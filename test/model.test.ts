@@ -42,6 +42,12 @@ interface Model {
 
 const byPreference: Role[] = ['manager', 'global_admin', 'provider', 'admin'];
 const tenantId = '0f6c4a8e-2b7d-4c1e-9a3f-5d8e7b6a4c21';
+const activeTerms = {
+  status: 'active',
+  termEndDate: null,
+  billingCycle: null,
+  transferEligible: false,
+} as const;
 
 function tokenFor(move: Move, roles: readonly Role[]): string {
   const role = byPreference.find((r) => roles.includes(r));
@@ -87,6 +93,8 @@ async function runModel(model: Model): Promise<void> {
       } else {
         const { facts: _facts, ...body } = event;
         if (typeof body.providerId === 'string') body.providerId = subject.move.provider.id;
+        if (typeof body.partnerOnRecord === 'string')
+          body.partnerOnRecord = subject.move.partner.mpnId;
         const res = await as(h.app, tokenFor(subject.move, spec.roles)).post(
           `/v1/workflows/${subject.id}/events`,
           body,
@@ -189,7 +197,10 @@ describe('model-based: every shortest path through the API', () => {
           {
             type: 'PARTNERSHIP_REQUESTED',
             providerId: 'P',
-            facts: { provider: { id: 'P', region: 'DE' }, partner: { cspRegion: 'DE', tenantId } },
+            facts: {
+              provider: { id: 'P', region: 'DE' },
+              partner: { cspRegion: 'DE', tenantId, mpnId: '1234567', plaVerified: true },
+            },
           },
           { type: 'PROVIDER_INVITATION_SENT', providerId: 'P' },
           { type: 'PROVIDER_INVITATION_ACCEPTED', providerId: 'P' },
@@ -260,6 +271,29 @@ describe('model-based: every shortest path through the API', () => {
     });
   });
 
+  it('resellerRelationship, for a provider that needs admin rights', async () => {
+    await runModel({
+      machine: 'resellerRelationship',
+      input: { customerId: 'c', providerId: 'P', providerNeedsAdmin: true, billTo: {} },
+      events: [
+        { type: 'USE_EXTENSION' },
+        { type: 'USE_INVITATION' },
+        { type: 'INVITATION_ACCEPTED' },
+        { type: 'GDAP_REQUESTED', roles: ['Helpdesk Administrator'], durationDays: 90 },
+        { type: 'GDAP_APPROVED' },
+        { type: 'GDAP_ACTIVATED' },
+        { type: 'GDAP_EXPIRED' },
+        { type: 'GDAP_TERMINATED', reason: 'wrong roles' },
+      ],
+      serialize: valueOf,
+      subject: () =>
+        customerSubject('resellerRelationship', {
+          mcaAcceptance: 'none',
+          providerNeedsAdmin: true,
+        }),
+    });
+  });
+
   it('mcaReacceptance', async () => {
     await runModel({
       machine: 'mcaReacceptance',
@@ -270,6 +304,11 @@ describe('model-based: every shortest path through the API', () => {
         {
           type: 'ACCEPTANCE_RECORDED',
           acceptedBy: { firstName: 'Ann', lastName: 'Lee', email: 'ann@fabrikam.example' },
+          dateAgreed: '2020-01-01',
+          facts: { today: '2026-01-01' },
+        },
+        {
+          type: 'ACCEPTED_IN_ADMIN_CENTER',
           dateAgreed: '2020-01-01',
           facts: { today: '2026-01-01' },
         },
@@ -289,8 +328,8 @@ describe('model-based: every shortest path through the API', () => {
         partnerTenantId: tenantId,
         mcaConfirmed: true,
         subscriptions: [
-          { id: 's1', kind: 'nce_license', baseSubscriptionId: null },
-          { id: 's2', kind: 'legacy_license', baseSubscriptionId: null },
+          { id: 's1', kind: 'nce_license', baseSubscriptionId: null, ...activeTerms },
+          { id: 's2', kind: 'legacy_license', baseSubscriptionId: null, ...activeTerms },
         ],
       },
       events: [
@@ -301,6 +340,7 @@ describe('model-based: every shortest path through the API', () => {
           type: 'TRANSFER_REQUEST_CREATED',
           customerEmail: 'it@fabrikam.example',
           sourcePartnerTenantId: tenantId,
+          partnerOnRecord: '1234567',
         },
         { type: 'TRANSFER_REQUEST_EXPIRED' },
         { type: 'TRANSFER_SUBMITTED', subscriptionIds: ['s1'] },

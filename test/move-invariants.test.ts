@@ -71,6 +71,7 @@ async function customerAtTransfer(move: Move, customerId: string): Promise<Workf
     type: 'TRANSFER_REQUEST_CREATED',
     customerEmail: 'it@fabrikam.example',
     sourcePartnerTenantId: (partner.body as { tenantId: string }).tenantId,
+    partnerOnRecord: (partner.body as { mpnId: string }).mpnId,
   });
   return move.send(manager, transfer.id, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ids });
 }

@@ -60,6 +60,7 @@ describe('timers of the move, under a moved clock', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@fabrikam.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
 
     h.clock.advanceDays(29);

@@ -40,6 +40,8 @@ export class Move {
     readonly adminToken: string,
     readonly team: PartnerTeam,
     readonly provider: Provider,
+    /** The partner as it was created: its `mpnId` is what a transfer request names. */
+    readonly partner: ReturnType<typeof buildPartner>,
   ) {}
 
   static async start(app: Express, adminToken: string, partner = buildPartner()): Promise<Move> {
@@ -49,6 +51,7 @@ export class Move {
       adminToken,
       team,
       await Move.provider(app, adminToken, partner.cspRegion),
+      partner,
     );
     const res = await as(app, team.manager).post('/v1/transitions', {
       partnerId: team.partnerId,

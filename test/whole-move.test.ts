@@ -140,8 +140,9 @@ describe('the whole move, customer by customer', () => {
     await move.send(manager, r1.id, { ...consent, statementVersion: 'rre-consent-v0' }, 422);
     await move.send(globalAdmin, r1.id, { type: 'BILL_TO_SHARING_CONFIRMED' }, 409);
     await move.send(manager, r1.id, consent);
-    await move.send(manager, r1.id, { type: 'BILL_TO_SHARING_CONFIRMED' }, 403);
-    await move.send(globalAdmin, r1.id, { type: 'BILL_TO_SHARING_CONFIRMED' });
+    // An Admin agent shares bill-to in Partner Center: a manager may confirm it too.
+    await move.send(provider.token, r1.id, { type: 'BILL_TO_SHARING_CONFIRMED' }, 403);
+    await move.send(manager, r1.id, { type: 'BILL_TO_SHARING_CONFIRMED' });
     expect((await move.get(r1.id, provider.token)).context.billTo).toBeDefined();
     const established = await move.send(manager, r1.id, { type: 'RELATIONSHIP_ACCEPTED' });
     expect(established).toMatchObject({
@@ -165,6 +166,7 @@ describe('the whole move, customer by customer', () => {
         type: 'TRANSFER_REQUEST_CREATED',
         customerEmail: 'it@fabrikam.example',
         sourcePartnerTenantId: partner.tenantId,
+        partnerOnRecord: partner.mpnId,
       },
       403,
     );
@@ -175,6 +177,7 @@ describe('the whole move, customer by customer', () => {
         type: 'TRANSFER_REQUEST_CREATED',
         customerEmail: 'it@fabrikam.example',
         sourcePartnerTenantId: crypto.randomUUID(),
+        partnerOnRecord: partner.mpnId,
       },
       422,
     );
@@ -182,6 +185,7 @@ describe('the whole move, customer by customer', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@fabrikam.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
     await move.send(manager, t1.id, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ['c1-base'] });
     await move.send(provider.token, t1.id, { type: 'CANCEL', reason: 'too late' }, 403);
@@ -204,8 +208,20 @@ describe('the whole move, customer by customer', () => {
     });
     expect(gdap.body).toMatchObject({ code: 'gdap_requires_invitation' });
     await move.send(manager, r2.id, { type: 'USE_INVITATION' });
+    // The invitation grants no admin rights: the customer is not ready until GDAP is active.
     expect(await move.send(manager, r2.id, { type: 'INVITATION_ACCEPTED' })).toMatchObject({
+      state: 'awaitingGdap',
+    });
+    await move.send(provider.token, r2.id, {
+      type: 'GDAP_REQUESTED',
+      roles: ['Helpdesk Administrator', 'User Administrator'],
+      durationDays: 730,
+    });
+    await move.send(globalAdmin, r2.id, { type: 'GDAP_APPROVED' });
+    expect(await move.send(provider.token, r2.id, { type: 'GDAP_ACTIVATED' })).toMatchObject({
+      state: 'established',
       output: { method: 'invitation', adminPrivileges: true },
+      context: { gdap: { status: 'active', durationDays: 730 } },
     });
     const m2 = await move.childOf('mcaReacceptance', c2!);
     await move.send(manager, m2.id, { type: 'ACCEPTANCE_REQUESTED' });
@@ -247,6 +263,7 @@ describe('the whole move, customer by customer', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@c2.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
     await move.send(
       manager,
@@ -311,6 +328,7 @@ describe('the whole move, customer by customer', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@c4.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
     await move.send(globalAdmin, t4.id, {
       type: 'TRANSFER_SUBMITTED',
@@ -328,8 +346,29 @@ describe('the whole move, customer by customer', () => {
     });
     expect(partial.state).toBe('partiallyFailed');
     await move.send(manager, t4.id, { type: 'RETRY', subscriptionIds: ['c4-a'] }, 422);
+    // The completed request cannot change: the retry waits for a new one, for c4-b alone.
+    const retried = await move.send(manager, t4.id, { type: 'RETRY', subscriptionIds: ['c4-b'] });
+    expect(retried.state).toBe('awaitingTransferRequest');
+    expect(retried.context).toMatchObject({ confirmedIds: ['c4-b'], request: null });
+    await move.send(provider.token, t4.id, {
+      type: 'TRANSFER_REQUEST_CREATED',
+      customerEmail: 'it@c4.example',
+      sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
+    });
+    await move.send(
+      globalAdmin,
+      t4.id,
+      { type: 'TRANSFER_SUBMITTED', subscriptionIds: ['c4-a'] },
+      422,
+    );
     expect(
-      (await move.send(manager, t4.id, { type: 'RETRY', subscriptionIds: ['c4-b'] })).state,
+      (
+        await move.send(globalAdmin, t4.id, {
+          type: 'TRANSFER_SUBMITTED',
+          subscriptionIds: ['c4-b'],
+        })
+      ).state,
     ).toBe('transferring');
     await move.send(provider.token, t4.id, {
       type: 'SUBSCRIPTION_TRANSFERRED',
@@ -525,6 +564,7 @@ describe('the whole move through the generated client', () => {
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@fabrikam.example',
       sourcePartnerTenantId: partner.tenantId,
+      partnerOnRecord: partner.mpnId,
     });
     await send(manager, X, { type: 'TRANSFER_SUBMITTED', subscriptionIds: ids });
     for (const id of ids) {

@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { effectActions, type EventFacts, type WorkflowDefinition } from '../common.ts';
+import { mcaReacceptanceV1 } from './mca-reacceptance.v1.ts';
 
 const acceptanceRequested = z.strictObject({ type: z.literal('ACCEPTANCE_REQUESTED') });
 const acceptanceRecorded = z.strictObject({
@@ -12,11 +13,19 @@ const acceptanceRecorded = z.strictObject({
   }),
   dateAgreed: z.iso.date(),
 });
+const acceptedInAdminCenter = z.strictObject({
+  type: z.literal('ACCEPTED_IN_ADMIN_CENTER'),
+  dateAgreed: acceptanceRecorded.shape.dateAgreed,
+});
 const reminderDue = z.strictObject({ type: z.literal('REMINDER_DUE') });
 
 type AcceptanceRecorded = z.infer<typeof acceptanceRecorded> & { facts?: EventFacts };
+type AcceptedInAdminCenter = z.infer<typeof acceptedInAdminCenter> & { facts?: EventFacts };
 type McaEvent =
-  z.infer<typeof acceptanceRequested> | AcceptanceRecorded | z.infer<typeof reminderDue>;
+  | z.infer<typeof acceptanceRequested>
+  | AcceptanceRecorded
+  | AcceptedInAdminCenter
+  | z.infer<typeof reminderDue>;
 
 export const mcaReacceptanceInput = z.strictObject({
   customerId: z.string(),
@@ -30,10 +39,18 @@ export const mcaReacceptanceContext = mcaReacceptanceInput
     attestationInvalidated: z
       .boolean()
       .describe("The earlier acceptance was the partner's attestation, which does not carry over."),
-    acceptance: acceptanceRecorded
-      .pick({ acceptedBy: true, dateAgreed: true })
+    acceptance: z
+      .strictObject({
+        channel: z
+          .enum(['provider', 'admin_center'])
+          .describe('Recorded by the provider, or accepted by the customer in the admin center.'),
+        acceptedBy: acceptanceRecorded.shape.acceptedBy
+          .nullable()
+          .describe('Who accepted; null for an acceptance in the admin center.'),
+        dateAgreed: acceptanceRecorded.shape.dateAgreed,
+      })
       .nullable()
-      .describe('Who accepted the agreement through the provider, and on which day.'),
+      .describe('How, by whom and on which day the agreement was accepted during the move.'),
     reminders: z
       .number()
       .int()
@@ -50,13 +67,13 @@ export const mcaReacceptanceOutput = z
       .describe('Accepted in the Microsoft 365 admin center before: nothing had to be done.'),
     dateAgreed: acceptanceRecorded.shape.dateAgreed
       .nullable()
-      .describe('The day the customer accepted through the provider; null when retained.'),
+      .describe('The day the customer accepted during the move; null when retained.'),
   })
   .describe('How the customer came to hold a valid agreement.');
 export type McaReacceptanceOutput = z.infer<typeof mcaReacceptanceOutput>;
 
 /** An acceptance date is a UTC date and never later than today. */
-export const dateRefusals = (event: Pick<AcceptanceRecorded, 'dateAgreed' | 'facts'>): string[] =>
+export const dateRefusals = (event: { dateAgreed: string; facts?: EventFacts }): string[] =>
   event.facts?.today !== undefined && event.dateAgreed > event.facts.today
     ? ['date_in_future']
     : [];
@@ -70,11 +87,27 @@ export const mcaReacceptanceMachine = setup({
     input: {} as Input,
     output: {} as McaReacceptanceOutput,
   },
-  actions: effectActions,
   guards: {
     acceptedInAdminCenter: ({ context }) => context.mcaAcceptance === 'admin_center',
     dateNotInFuture: ({ event }) =>
-      event.type === 'ACCEPTANCE_RECORDED' && dateRefusals(event).length === 0,
+      (event.type === 'ACCEPTANCE_RECORDED' || event.type === 'ACCEPTED_IN_ADMIN_CENTER') &&
+      dateRefusals(event).length === 0,
+  },
+  actions: {
+    ...effectActions,
+    recordAcceptance: assign({
+      acceptance: ({ event }) => {
+        if (event.type === 'ACCEPTANCE_RECORDED')
+          return {
+            channel: 'provider',
+            acceptedBy: event.acceptedBy,
+            dateAgreed: event.dateAgreed,
+          };
+        if (event.type === 'ACCEPTED_IN_ADMIN_CENTER')
+          return { channel: 'admin_center', acceptedBy: null, dateAgreed: event.dateAgreed };
+        return null;
+      },
+    }),
   },
 }).createMachine({
   id: 'mcaReacceptance',
@@ -102,8 +135,20 @@ export const mcaReacceptanceMachine = setup({
     },
     awaitingAcceptance: {
       description:
-        "Not accepted, or accepted by the partner's attestation, which does not carry over: the customer must accept.",
-      on: { ACCEPTANCE_REQUESTED: { target: 'requested' } },
+        "Not accepted, or accepted by the partner's attestation, which does not carry over: the customer must accept, through the provider or in the Microsoft 365 admin center.",
+      on: {
+        ACCEPTANCE_REQUESTED: { target: 'requested' },
+        ACCEPTANCE_RECORDED: {
+          target: 'accepted',
+          guard: 'dateNotInFuture',
+          actions: 'recordAcceptance',
+        },
+        ACCEPTED_IN_ADMIN_CENTER: {
+          target: 'accepted',
+          guard: 'dateNotInFuture',
+          actions: 'recordAcceptance',
+        },
+      },
     },
     requested: {
       description:
@@ -122,18 +167,19 @@ export const mcaReacceptanceMachine = setup({
         ACCEPTANCE_RECORDED: {
           target: 'accepted',
           guard: 'dateNotInFuture',
-          actions: assign({
-            acceptance: ({ event }) => ({
-              acceptedBy: event.acceptedBy,
-              dateAgreed: event.dateAgreed,
-            }),
-          }),
+          actions: 'recordAcceptance',
+        },
+        ACCEPTED_IN_ADMIN_CENTER: {
+          target: 'accepted',
+          guard: 'dateNotInFuture',
+          actions: 'recordAcceptance',
         },
       },
     },
     accepted: {
       type: 'final',
-      description: 'Accepted through the provider: the customer may transact.',
+      description:
+        'Accepted during the move, through the provider or in the admin center: the customer may transact.',
     },
     retained: {
       type: 'final',
@@ -144,7 +190,8 @@ export const mcaReacceptanceMachine = setup({
 
 export const mcaReacceptanceDefinition: WorkflowDefinition = {
   name: 'mcaReacceptance',
-  version: 1,
+  version: 2,
+  pastVersions: [mcaReacceptanceV1],
   description: 'Microsoft Customer Agreement re-acceptance of one customer.',
   machine: mcaReacceptanceMachine,
   input: mcaReacceptanceInput,
@@ -157,11 +204,20 @@ export const mcaReacceptanceDefinition: WorkflowDefinition = {
       schema: acceptanceRequested,
     },
     ACCEPTANCE_RECORDED: {
-      description: "The customer's provider records the acceptance; the partner cannot attest it.",
+      description:
+        "The customer's provider records the acceptance, asked for or not; the partner cannot attest it.",
       roles: ['provider', 'admin'],
       schema: acceptanceRecorded,
       facts: ['today'],
       refusals: (_context: unknown, event: AcceptanceRecorded) => dateRefusals(event),
+    },
+    ACCEPTED_IN_ADMIN_CENTER: {
+      description:
+        'The customer accepted the agreement itself in the Microsoft 365 admin center, on dateAgreed.',
+      roles: ['provider', 'admin'],
+      schema: acceptedInAdminCenter,
+      facts: ['today'],
+      refusals: (_context: unknown, event: AcceptedInAdminCenter) => dateRefusals(event),
     },
     REMINDER_DUE: {
       description: 'Seven days passed without an acceptance.',

@@ -1,11 +1,29 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import { z } from 'zod';
-import { effectActions, type WorkflowDefinition } from '../common.ts';
+import { effectActions, type EventFacts, type WorkflowDefinition } from '../common.ts';
 import { consentMethods, isKnownStatement } from './consent-statements.ts';
+import { resellerRelationshipV1 } from './reseller-relationship.v1.ts';
 
 const reason = z.string().min(1).max(2000);
 const useExtension = z.strictObject({ type: z.literal('USE_EXTENSION') });
 const useInvitation = z.strictObject({ type: z.literal('USE_INVITATION') });
+/** GDAP lasts at most two years; Partner Center counts it in days. */
+const gdapRequested = z.strictObject({
+  type: z.literal('GDAP_REQUESTED'),
+  roles: z
+    .array(z.string().trim().min(1).max(100))
+    .min(1)
+    .max(72)
+    .describe('The Microsoft Entra roles asked for, by name or role definition id.'),
+  durationDays: z.number().int().min(1).max(730),
+});
+const gdapApproved = z.strictObject({ type: z.literal('GDAP_APPROVED') });
+const gdapActivated = z.strictObject({ type: z.literal('GDAP_ACTIVATED') });
+const gdapExpired = z.strictObject({ type: z.literal('GDAP_EXPIRED') });
+const gdapTerminated = z.strictObject({
+  type: z.literal('GDAP_TERMINATED'),
+  reason: reason.optional(),
+});
 const consentGranted = z.strictObject({
   type: z.literal('CONSENT_GRANTED'),
   grantedBy: z.strictObject({ name: z.string().trim().min(1).max(200), email: z.email() }),
@@ -19,9 +37,15 @@ const billToSharingConfirmed = z.strictObject({ type: z.literal('BILL_TO_SHARING
 const relationshipAccepted = z.strictObject({ type: z.literal('RELATIONSHIP_ACCEPTED') });
 const invitationAccepted = z.strictObject({ type: z.literal('INVITATION_ACCEPTED') });
 
+type WithFacts<T> = T & { facts?: EventFacts };
 type RelationshipEvent =
-  | z.infer<typeof useExtension>
-  | z.infer<typeof useInvitation>
+  | WithFacts<z.infer<typeof useExtension>>
+  | WithFacts<z.infer<typeof useInvitation>>
+  | z.infer<typeof gdapRequested>
+  | z.infer<typeof gdapApproved>
+  | z.infer<typeof gdapActivated>
+  | z.infer<typeof gdapExpired>
+  | z.infer<typeof gdapTerminated>
   | z.infer<typeof consentGranted>
   | z.infer<typeof consentDeclined>
   | z.infer<typeof consentRevoked>
@@ -43,6 +67,18 @@ const relationshipMethod = z
     'extension: the provider gets no admin rights in the tenant; invitation: it may ask for them (GDAP).',
   );
 
+const gdapRelationship = z
+  .strictObject({
+    status: z
+      .enum(['requested', 'approved', 'active', 'expired', 'terminated'])
+      .describe('Where the GDAP relationship stands; only active grants admin rights.'),
+    roles: gdapRequested.shape.roles,
+    durationDays: gdapRequested.shape.durationDays,
+    endReason: reason.nullable().describe('Why it was terminated, when it was said.'),
+  })
+  .nullable()
+  .describe('The newest GDAP relationship asked for; null before the first request.');
+
 export const resellerRelationshipContext = resellerRelationshipInput
   .extend({
     method: relationshipMethod
@@ -57,6 +93,7 @@ export const resellerRelationshipContext = resellerRelationshipInput
       .describe("The customer's bill-to information was shared with the provider."),
     declineReason: consentDeclined.shape.reason.nullable(),
     revocations: z.number().int().min(0).describe('Times the customer took its consent back.'),
+    gdap: gdapRelationship,
   })
   .describe("One customer's reseller relationship as its machine keeps it.");
 export type ResellerRelationshipContext = z.infer<typeof resellerRelationshipContext>;
@@ -66,13 +103,26 @@ export const resellerRelationshipOutput = z
     method: relationshipMethod.nullable(),
     adminPrivileges: z
       .boolean()
-      .describe('The provider may hold admin rights in the tenant (the invitation was used).'),
+      .describe('The provider holds admin rights in the tenant: its GDAP relationship is active.'),
   })
   .describe('The method the relationship was made with, and what it gives the provider.');
 export type ResellerRelationshipOutput = z.infer<typeof resellerRelationshipOutput>;
 
 export const gdapRequiresInvitation = (context: Pick<Input, 'providerNeedsAdmin'>): string[] =>
   context.providerNeedsAdmin ? ['gdap_requires_invitation'] : [];
+
+/**
+ * A reseller relationship is possible only within the provider's region. Without the facts (a
+ * replay of the history) the refusal was already decided.
+ */
+export function regionRefusals(context: Pick<Input, 'billTo'>, facts?: EventFacts): string[] {
+  const provider = facts?.provider;
+  if (!provider) return [];
+  const country = context.billTo.country;
+  return typeof country === 'string' && country.toUpperCase() !== provider.region.toUpperCase()
+    ? ['customer_region_mismatch']
+    : [];
+}
 
 export const statementRefusals = (event: { statementVersion: string }): string[] =>
   isKnownStatement(event.statementVersion) ? [] : ['unknown_statement_version'];
@@ -86,6 +136,27 @@ export const resellerRelationshipMachine = setup({
   },
   actions: {
     ...effectActions,
+    setGdapStatus: assign({
+      gdap: ({ context, event }) => {
+        if (!context.gdap) return null;
+        switch (event.type) {
+          case 'GDAP_APPROVED':
+            return { ...context.gdap, status: 'approved' as const };
+          case 'GDAP_ACTIVATED':
+            return { ...context.gdap, status: 'active' as const };
+          case 'GDAP_EXPIRED':
+            return { ...context.gdap, status: 'expired' as const };
+          case 'GDAP_TERMINATED':
+            return {
+              ...context.gdap,
+              status: 'terminated' as const,
+              endReason: event.reason ?? null,
+            };
+          default:
+            return context.gdap;
+        }
+      },
+    }),
     // Revocable from two states; one definition keeps both the same.
     revokeConsent: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'CONSENT_REVOKED') return;
@@ -102,7 +173,13 @@ export const resellerRelationshipMachine = setup({
     }),
   },
   guards: {
-    extensionAllowed: ({ context }) => gdapRequiresInvitation(context).length === 0,
+    extensionAllowed: ({ context, event }) =>
+      event.type === 'USE_EXTENSION' &&
+      gdapRequiresInvitation(context).length === 0 &&
+      regionRefusals(context, event.facts).length === 0,
+    invitationAllowed: ({ context, event }) =>
+      event.type === 'USE_INVITATION' && regionRefusals(context, event.facts).length === 0,
+    needsGdap: ({ context }) => context.providerNeedsAdmin,
     knownStatement: ({ event }) =>
       event.type === 'CONSENT_GRANTED' && statementRefusals(event).length === 0,
   },
@@ -117,10 +194,11 @@ export const resellerRelationshipMachine = setup({
     billToShared: false,
     declineReason: null,
     revocations: 0,
+    gdap: null,
   }),
   output: ({ context }) => ({
     method: context.method,
-    adminPrivileges: context.method === 'invitation',
+    adminPrivileges: context.gdap?.status === 'active',
   }),
   states: {
     choosingMethod: {
@@ -132,7 +210,11 @@ export const resellerRelationshipMachine = setup({
           guard: 'extensionAllowed',
           actions: assign({ method: 'extension' }),
         },
-        USE_INVITATION: { target: 'invitationSent', actions: assign({ method: 'invitation' }) },
+        USE_INVITATION: {
+          target: 'invitationSent',
+          guard: 'invitationAllowed',
+          actions: assign({ method: 'invitation' }),
+        },
       },
     },
     awaitingConsent: {
@@ -204,14 +286,53 @@ export const resellerRelationshipMachine = setup({
       },
     },
     invitationSent: {
-      description: 'The indirect reseller invitation was sent; the customer accepts it.',
+      description:
+        'The indirect reseller invitation was sent; the customer accepts it. It grants no admin rights by itself.',
       on: {
-        INVITATION_ACCEPTED: { target: 'established', actions: assign({ billToShared: true }) },
+        INVITATION_ACCEPTED: [
+          { guard: 'needsGdap', target: 'awaitingGdap', actions: assign({ billToShared: true }) },
+          { target: 'established', actions: assign({ billToShared: true }) },
+        ],
+      },
+    },
+    awaitingGdap: {
+      description:
+        'The invitation was accepted, and the provider needs admin rights: it must ask the customer for a GDAP relationship.',
+      on: {
+        GDAP_REQUESTED: {
+          target: 'gdapRequested',
+          actions: assign({
+            gdap: ({ event }) => ({
+              status: 'requested' as const,
+              roles: event.roles,
+              durationDays: event.durationDays,
+              endReason: null,
+            }),
+          }),
+        },
+      },
+    },
+    gdapRequested: {
+      description:
+        'The GDAP relationship was asked for; a Global admin of the customer approves it.',
+      on: {
+        GDAP_APPROVED: { target: 'gdapApproved', actions: 'setGdapStatus' },
+        GDAP_EXPIRED: { target: 'awaitingGdap', actions: 'setGdapStatus' },
+        GDAP_TERMINATED: { target: 'awaitingGdap', actions: 'setGdapStatus' },
+      },
+    },
+    gdapApproved: {
+      description: 'The customer approved the GDAP relationship; Partner Center activates it.',
+      on: {
+        GDAP_ACTIVATED: { target: 'established', actions: 'setGdapStatus' },
+        GDAP_EXPIRED: { target: 'awaitingGdap', actions: 'setGdapStatus' },
+        GDAP_TERMINATED: { target: 'awaitingGdap', actions: 'setGdapStatus' },
       },
     },
     established: {
       type: 'final',
-      description: 'The provider appears to the customer as a CSP partner.',
+      description:
+        'The provider appears to the customer as a CSP partner; one that needs admin rights holds an active GDAP relationship.',
     },
     declined: {
       type: 'final',
@@ -225,7 +346,8 @@ const partnerOrCustomer = ['manager', 'global_admin', 'customer'] as const;
 
 export const resellerRelationshipDefinition: WorkflowDefinition = {
   name: 'resellerRelationship',
-  version: 1,
+  version: 2,
+  pastVersions: [resellerRelationshipV1],
   description:
     'Reseller relationship of one customer with the provider, by extension or invitation.',
   machine: resellerRelationshipMachine,
@@ -238,12 +360,20 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
         'Chooses the reseller relationship extension (no admin rights for the provider).',
       roles: partnerSide,
       schema: useExtension,
-      refusals: (context: ResellerRelationshipContext) => gdapRequiresInvitation(context),
+      facts: ['provider'],
+      refusals: (context: ResellerRelationshipContext, event: { facts?: EventFacts }) => [
+        ...gdapRequiresInvitation(context),
+        ...regionRefusals(context, event.facts),
+      ],
     },
     USE_INVITATION: {
-      description: 'Chooses the indirect reseller invitation (GDAP can be requested after it).',
+      description:
+        'Chooses the indirect reseller invitation; a provider that needs admin rights then asks for GDAP.',
       roles: partnerSide,
       schema: useInvitation,
+      facts: ['provider'],
+      refusals: (context: ResellerRelationshipContext, event: { facts?: EventFacts }) =>
+        regionRefusals(context, event.facts),
     },
     CONSENT_GRANTED: {
       description: 'The customer consented: who, how, and to which statement version.',
@@ -263,8 +393,9 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
       schema: consentDeclined,
     },
     BILL_TO_SHARING_CONFIRMED: {
-      description: "Confirms sharing the customer's bill-to information with the provider.",
-      roles: ['global_admin'],
+      description:
+        "Confirms sharing the customer's bill-to information with the provider (an Admin agent may, as in Partner Center).",
+      roles: partnerSide,
       schema: billToSharingConfirmed,
     },
     CONSENT_REVOKED: {
@@ -278,9 +409,37 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
       schema: relationshipAccepted,
     },
     INVITATION_ACCEPTED: {
-      description: 'The customer accepted the indirect reseller invitation.',
+      description:
+        'The customer accepted the indirect reseller invitation; a provider that needs admin rights must then have GDAP.',
       roles: partnerOrCustomer,
       schema: invitationAccepted,
+    },
+    GDAP_REQUESTED: {
+      description:
+        'The provider asked the customer for a GDAP relationship: the roles, for how long.',
+      roles: ['provider', 'admin'],
+      schema: gdapRequested,
+    },
+    GDAP_APPROVED: {
+      description: 'A Global admin of the customer approved the GDAP relationship.',
+      roles: ['provider', 'manager', 'global_admin', 'admin'],
+      schema: gdapApproved,
+    },
+    GDAP_ACTIVATED: {
+      description:
+        'The GDAP relationship is active: the provider holds the admin rights it asked for.',
+      roles: ['provider', 'admin'],
+      schema: gdapActivated,
+    },
+    GDAP_EXPIRED: {
+      description: 'The GDAP request lapsed before it became active; a new one is needed.',
+      roles: ['provider', 'admin'],
+      schema: gdapExpired,
+    },
+    GDAP_TERMINATED: {
+      description: 'The GDAP relationship was ended before it became active; a new one is needed.',
+      roles: ['provider', 'admin'],
+      schema: gdapTerminated,
     },
   },
 };

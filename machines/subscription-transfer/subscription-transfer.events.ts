@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventFacts } from '../common.ts';
 
 const subscriptionId = z.string().min(1).max(100);
 const ids = z.array(subscriptionId).min(1).max(1000);
@@ -17,6 +18,16 @@ export const transferRequestCreated = z.strictObject({
   type: z.literal('TRANSFER_REQUEST_CREATED'),
   customerEmail: z.email(),
   sourcePartnerTenantId: z.uuid(),
+  partnerOnRecord: z
+    .string()
+    .trim()
+    .min(1)
+    .max(20)
+    .describe("The indirect reseller's PartnerID the request names: the transitioning partner's."),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe("Partner Center's expirationTime of the request; 30 days from now when unknown."),
 });
 export const transferRequestExpired = z.strictObject({
   type: z.literal('TRANSFER_REQUEST_EXPIRED'),
@@ -45,7 +56,7 @@ export type TransferEvent =
   | z.infer<typeof customerAgreed>
   | z.infer<typeof subscriptionMigrated>
   | z.infer<typeof detailsConfirmed>
-  | z.infer<typeof transferRequestCreated>
+  | (z.infer<typeof transferRequestCreated> & { facts?: EventFacts })
   | z.infer<typeof transferRequestExpired>
   | z.infer<typeof transferSubmitted>
   | z.infer<typeof subscriptionTransferred>

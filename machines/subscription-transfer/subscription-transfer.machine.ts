@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import { z } from 'zod';
-import { effectActions, type WorkflowDefinition } from '../common.ts';
+import { effectActions, type EventFacts, type WorkflowDefinition } from '../common.ts';
 import {
   cancel,
   customerAgreed,
@@ -20,15 +20,17 @@ import {
   applyMigration,
   confirmRefusals,
   migrationRefusals,
+  requestRefusals,
   resultRefusals,
+  retriedIds,
   retryRefusals,
-  sourceRefusals,
   submitRefusals,
   transferResult,
   transferSubscription,
   withAddOns,
   type TransferResult,
 } from './subscription-transfer.rules.ts';
+import { subscriptionTransferV1 } from './subscription-transfer.v1.ts';
 
 export const subscriptionTransferInput = z.strictObject({
   customerId: z.string(),
@@ -48,12 +50,21 @@ export const subscriptionTransferContext = subscriptionTransferInput
       .array(z.string())
       .describe('Subscriptions settled for the transfer, add-ons included; empty until then.'),
     request: transferRequestCreated
-      .omit({ type: true })
+      .pick({ customerEmail: true, sourcePartnerTenantId: true })
       .extend({
+        partnerOnRecord: transferRequestCreated.shape.partnerOnRecord
+          .nullable()
+          .describe('The PartnerID the request names; null on a request made before it was kept.'),
+        expiresAt: z.iso
+          .datetime({ offset: true })
+          .nullable()
+          .describe('When Partner Center lets the request lapse; null when it did not say.'),
         sourceNotified: z.boolean().describe('The source partner was told of the request.'),
       })
       .nullable()
-      .describe('The open transfer request; null before it is created and after it expires.'),
+      .describe(
+        'The open transfer request; null before it is created, after it expires, and after a retry until the new one is created.',
+      ),
     results: z
       .record(z.string(), transferResult)
       .describe('Each submitted subscription, by its id, with where its transfer stands.'),
@@ -61,7 +72,7 @@ export const subscriptionTransferContext = subscriptionTransferInput
       .number()
       .int()
       .min(0)
-      .describe('Transfer requests that expired after 30 days without a submission.'),
+      .describe('Transfer requests that expired without a submission.'),
     cancelReason: cancel.shape.reason.nullable(),
   })
   .describe("One customer's subscription transfer as its machine keeps it.");
@@ -147,16 +158,17 @@ export const subscriptionTransferMachine = setup({
     },
     awaitingTransferRequest: {
       description:
-        "Step 5: the provider creates the transfer request with the customer's email and the source tenant.",
+        "Step 5: the provider creates the transfer request with the customer's email, the source tenant and the partner of record; after a retry, a new one for the failed subscriptions.",
       on: {
         TRANSFER_REQUEST_CREATED: {
           target: 'sourceReview',
-          guard: ({ context, event }) =>
-            sourceRefusals(context.partnerTenantId, event.sourcePartnerTenantId).length === 0,
+          guard: ({ context, event }) => requestRefusals(context, event).length === 0,
           actions: assign({
             request: ({ event }) => ({
               customerEmail: event.customerEmail,
               sourcePartnerTenantId: event.sourcePartnerTenantId,
+              partnerOnRecord: event.partnerOnRecord,
+              expiresAt: event.expiresAt ?? null,
               sourceNotified: true,
             }),
           }),
@@ -165,14 +177,14 @@ export const subscriptionTransferMachine = setup({
     },
     sourceReview: {
       description:
-        'Steps 6–7: the source partner was notified and submits the subscriptions; the request expires after 30 days.',
+        'Steps 6–7: the source partner was notified and submits the subscriptions; the request expires when Partner Center says, or after 30 days when it did not say.',
       entry: {
         type: 'scheduleTimer',
-        params: {
+        params: ({ context }) => ({
           key: expiryTimer,
           event: { type: 'TRANSFER_REQUEST_EXPIRED' },
-          after: { days: 30 },
-        },
+          after: context.request?.expiresAt ? { at: context.request.expiresAt } : { days: 30 },
+        }),
       },
       exit: { type: 'cancelTimer', params: { key: expiryTimer } },
       on: {
@@ -186,15 +198,17 @@ export const subscriptionTransferMachine = setup({
         TRANSFER_SUBMITTED: {
           target: 'transferring',
           guard: ({ context, event }) =>
-            submitRefusals(context.confirmedIds, event.subscriptionIds, context.mcaConfirmed)
-              .length === 0,
+            submitRefusals(context, event.subscriptionIds).length === 0,
           actions: assign({
-            results: ({ context, event }) =>
-              Object.fromEntries(
+            // Subscriptions settled by an earlier request keep their result.
+            results: ({ context, event }) => ({
+              ...context.results,
+              ...Object.fromEntries(
                 withAddOns(context.subscriptions, event.subscriptionIds)
                   .filter((id) => context.confirmedIds.includes(id))
                   .map((id): [string, TransferResult] => [id, { status: 'pending' }]),
               ),
+            }),
           }),
         },
       },
@@ -233,22 +247,16 @@ export const subscriptionTransferMachine = setup({
       },
     },
     partiallyFailed: {
-      description: 'Some subscriptions failed to transfer; they can be tried again.',
+      description:
+        'Some subscriptions failed to transfer. The completed request cannot change: a retry needs a new transfer request for the failed ones.',
       on: {
         RETRY: {
-          target: 'transferring',
-          guard: ({ context, event }) =>
-            retryRefusals(context.results, event.subscriptionIds).length === 0,
+          target: 'awaitingTransferRequest',
+          guard: ({ context, event }) => retryRefusals(context, event.subscriptionIds).length === 0,
           actions: assign({
-            results: ({ context, event }) => ({
-              ...context.results,
-              ...Object.fromEntries(
-                event.subscriptionIds.map((id): [string, TransferResult] => [
-                  id,
-                  { status: 'pending' },
-                ]),
-              ),
-            }),
+            confirmedIds: ({ context, event }) =>
+              retriedIds(context.subscriptions, context.results, event.subscriptionIds),
+            request: null,
           }),
         },
       },
@@ -267,7 +275,8 @@ const afterSubmission = new Set(['transferring', 'partiallyFailed']);
 
 export const subscriptionTransferDefinition: WorkflowDefinition = {
   name: 'subscriptionTransfer',
-  version: 1,
+  version: 2,
+  pastVersions: [subscriptionTransferV1],
   description: 'New-commerce subscription transfer of one customer to the provider.',
   machine: subscriptionTransferMachine,
   input: subscriptionTransferInput,
@@ -285,23 +294,26 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
       ) => migrationRefusals(context.subscriptions, event.subscriptionId, event.newSubscriptionId),
     },
     DETAILS_CONFIRMED: {
-      description: 'The subscriptions to move are settled; add-ons follow their base.',
+      description:
+        'The subscriptions to move are settled; add-ons follow their base. Refused for an add-on without its base, a legacy, inactive or non-transferable marketplace subscription, and for a customer who still has legacy Azure.',
       roles: ['provider', ...partnerSide],
       schema: detailsConfirmed,
       refusals: (context: SubscriptionTransferContext, event: z.infer<typeof detailsConfirmed>) =>
         confirmRefusals(context.subscriptions, event.subscriptionIds),
     },
     TRANSFER_REQUEST_CREATED: {
-      description: 'The provider created the transfer request; the source partner is notified.',
+      description:
+        'The provider created the transfer request, naming the partner of record; the source partner is notified.',
       roles: ['provider'],
       schema: transferRequestCreated,
+      facts: ['partner'],
       refusals: (
         context: SubscriptionTransferContext,
-        event: z.infer<typeof transferRequestCreated>,
-      ) => sourceRefusals(context.partnerTenantId, event.sourcePartnerTenantId),
+        event: z.infer<typeof transferRequestCreated> & { facts?: EventFacts },
+      ) => requestRefusals(context, event),
     },
     TRANSFER_REQUEST_EXPIRED: {
-      description: 'Thirty days passed without a submission.',
+      description: 'The transfer request lapsed without a submission.',
       roles: ['system'],
       schema: transferRequestExpired,
     },
@@ -310,7 +322,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
       roles: partnerSide,
       schema: transferSubmitted,
       refusals: (context: SubscriptionTransferContext, event: z.infer<typeof transferSubmitted>) =>
-        submitRefusals(context.confirmedIds, event.subscriptionIds, context.mcaConfirmed),
+        submitRefusals(context, event.subscriptionIds),
     },
     SUBSCRIPTION_TRANSFERRED: {
       description: "A subscription now lives on the provider's billing.",
@@ -331,11 +343,12 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
       ) => resultRefusals(context.results, event.subscriptionId),
     },
     RETRY: {
-      description: 'Tries the failed subscriptions again.',
+      description:
+        'Tries the failed subscriptions again, through a new transfer request the provider creates.',
       roles: partnerSide,
       schema: retry,
       refusals: (context: SubscriptionTransferContext, event: z.infer<typeof retry>) =>
-        retryRefusals(context.results, event.subscriptionIds),
+        retryRefusals(context, event.subscriptionIds),
     },
     CANCEL: {
       description: 'Calls the transfer off; the provider may do so only before the submission.',

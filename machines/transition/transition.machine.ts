@@ -508,10 +508,11 @@ export const transitionDefinition: WorkflowDefinition = {
         excludeRefusals(event.facts),
     },
     REPLAN_CUSTOMER: {
-      description: 'Replaces a declined relationship or a cancelled transfer with a fresh one.',
+      description:
+        "Replaces a declined relationship or a cancelled transfer with a fresh one; refused for a customer outside the provider's region.",
       roles: partnerSide,
       schema: replanCustomer,
-      facts: ['customer'],
+      facts: ['customer', 'provider'],
       refusals: (_context: unknown, event: { facts?: Parameters<typeof replanRefusals>[0] }) =>
         replanRefusals(event.facts),
     },

@@ -9,6 +9,7 @@ import {
 
 const open: CustomerFacts = {
   acquiredAs: 'direct_bill',
+  country: 'DE',
   outcome: null,
   children: {
     resellerRelationship: { state: 'choosingMethod', status: 'active' },
@@ -62,5 +63,17 @@ describe('transition rules per customer', () => {
     expect(
       readyForTransfer({ ...settled, mcaReacceptance: { state: 'requested', status: 'active' } }),
     ).toBe(false);
+  });
+
+  it("when a declined customer is outside the provider's region, then it cannot be re-planned", () => {
+    const declined: CustomerFacts = {
+      ...open,
+      children: { resellerRelationship: { state: 'declined', status: 'done' } },
+    };
+    const provider = (region: string) => ({ id: 'P', region });
+    expect(replanRefusals({ customer: declined, provider: provider('DE') })).toEqual([]);
+    expect(replanRefusals({ customer: declined, provider: provider('FR') })).toEqual([
+      'customer_region_mismatch',
+    ]);
   });
 });

@@ -59,11 +59,21 @@ export function replanTarget(
   return null;
 }
 
+/**
+ * A re-plan starts over with a provider that can serve the customer only within its region.
+ * Facts recorded before the country was kept carry none: that check was not made then.
+ */
 export function replanRefusals(facts: EventFacts | undefined): Refusal[] {
   const customer = facts?.customer;
   if (!inTransition(customer)) return ['customer_not_in_transition'];
   if (moved(customer)) return ['customer_already_moved'];
-  return replanTarget(customer) ? [] : ['nothing_to_replan'];
+  if (!replanTarget(customer)) return ['nothing_to_replan'];
+  const region = facts?.provider?.region;
+  return region !== undefined &&
+    customer.country !== undefined &&
+    customer.country.toUpperCase() !== region.toUpperCase()
+    ? ['customer_region_mismatch']
+    : [];
 }
 
 const settledMca = new Set(['accepted', 'retained']);

@@ -2038,9 +2038,26 @@ export interface components {
             id: string;
             offer: string;
             /** @enum {string} */
-            kind: "nce_license" | "azure_plan" | "legacy_license" | "legacy_azure";
+            kind: "nce_license" | "azure_plan" | "azure_reservation" | "azure_savings_plan" | "software" | "marketplace_saas" | "legacy_license" | "legacy_azure";
             quantity: number;
             baseSubscriptionId?: string;
+            /**
+             * @description active when left out. Only an active subscription can transfer; a trial cannot.
+             * @enum {string}
+             */
+            status?: "active" | "suspended" | "expired" | "trial";
+            /**
+             * Format: date
+             * @description The day the current term ends (YYYY-MM-DD); a transfer keeps it.
+             */
+            termEndDate?: string;
+            /**
+             * @description How the subscription is billed; a transfer keeps it.
+             * @enum {string}
+             */
+            billingCycle?: "monthly" | "annual" | "triennial" | "one_time" | "none";
+            /** @description For a marketplace_saas item: its publisher allows a transfer (false when left out). Without it the customer cancels it and buys it again through the provider. */
+            transferEligible?: boolean;
         };
         /** @description Calls the transfer off; the provider may do so only before the submission. Sent by: provider, manager, global_admin. */
         SubscriptionTransferCancelEvent: {
@@ -2061,18 +2078,30 @@ export interface components {
             subscriptions: {
                 id: string;
                 /** @enum {string} */
-                kind: "nce_license" | "azure_plan" | "legacy_license" | "legacy_azure";
+                kind: "nce_license" | "azure_plan" | "azure_reservation" | "azure_savings_plan" | "software" | "marketplace_saas" | "legacy_license" | "legacy_azure";
                 /** @description The base subscription an add-on belongs to and travels with; null for a base. */
                 baseSubscriptionId: string | null;
+                /** @enum {string} */
+                status: "active" | "suspended" | "expired" | "trial";
+                /** @description The day the term ends; the transfer keeps it. Null when unknown or termless. */
+                termEndDate: string | null;
+                /** @description How it is billed; the transfer keeps it. Null when unknown. */
+                billingCycle: ("monthly" | "annual" | "triennial" | "one_time" | "none") | null;
+                /** @description For a marketplace item: its publisher allows the transfer. */
+                transferEligible: boolean;
             }[];
             /** @description Subscriptions settled for the transfer, add-ons included; empty until then. */
             confirmedIds: string[];
-            /** @description The open transfer request; null before it is created and after it expires. */
+            /** @description The open transfer request; null before it is created, after it expires, and after a retry until the new one is created. */
             request: {
                 /** Format: email */
                 customerEmail: string;
                 /** Format: uuid */
                 sourcePartnerTenantId: string;
+                /** @description The PartnerID the request names; null on a request made before it was kept. */
+                partnerOnRecord: string | null;
+                /** @description When Partner Center lets the request lapse; null when it did not say. */
+                expiresAt: string | null;
                 /** @description The source partner was told of the request. */
                 sourceNotified: boolean;
             } | null;
@@ -2091,7 +2120,7 @@ export interface components {
                     reason: string;
                 };
             };
-            /** @description Transfer requests that expired after 30 days without a submission. */
+            /** @description Transfer requests that expired without a submission. */
             expiredRequests: number;
             cancelReason: string | null;
         };
@@ -2103,7 +2132,7 @@ export interface components {
              */
             type: "CUSTOMER_AGREED";
         };
-        /** @description The subscriptions to move are settled; add-ons follow their base. Sent by: provider, manager, global_admin. */
+        /** @description The subscriptions to move are settled; add-ons follow their base. Refused for an add-on without its base, a legacy, inactive or non-transferable marketplace subscription, and for a customer who still has legacy Azure. Sent by: provider, manager, global_admin. */
         SubscriptionTransferDetailsConfirmedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2123,7 +2152,7 @@ export interface components {
                 [key: string]: string;
             };
         };
-        /** @description Tries the failed subscriptions again. Sent by: manager, global_admin. */
+        /** @description Tries the failed subscriptions again, through a new transfer request the provider creates. Sent by: manager, global_admin. */
         SubscriptionTransferRetryEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2162,7 +2191,7 @@ export interface components {
             subscriptionId: string;
             newSubscriptionId: string;
         };
-        /** @description The provider created the transfer request; the source partner is notified. Sent by: provider. */
+        /** @description The provider created the transfer request, naming the partner of record; the source partner is notified. Sent by: provider. */
         SubscriptionTransferTransferRequestCreatedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2173,6 +2202,13 @@ export interface components {
             customerEmail: string;
             /** Format: uuid */
             sourcePartnerTenantId: string;
+            /** @description The indirect reseller's PartnerID the request names: the transitioning partner's. */
+            partnerOnRecord: string;
+            /**
+             * Format: date-time
+             * @description Partner Center's expirationTime of the request; 30 days from now when unknown.
+             */
+            expiresAt?: string;
         };
         /** @description The source partner submitted the subscriptions. Sent by: manager, global_admin. */
         SubscriptionTransferTransferSubmittedEvent: {

@@ -59,6 +59,10 @@ export async function childInput(
           id: s.id,
           kind: s.kind,
           baseSubscriptionId: s.base_subscription_id,
+          status: s.status,
+          termEndDate: s.term_end_date,
+          billingCycle: s.billing_cycle,
+          transferEligible: s.transfer_eligible,
         })),
       };
     }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { EventFacts, FactName } from '../../machines/common.ts';
+import type { EnrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
 import { findCustomer, findOutcome, latestChildren } from '../store/moves.ts';
-import { findPartner } from '../store/partners.ts';
+import { findPartner, type PartnerRow } from '../store/partners.ts';
 import { findProvider } from '../store/providers.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 import { utcDate } from './time.ts';
@@ -9,6 +10,27 @@ import { utcDate } from './time.ts';
 function field(event: object, name: string): string | undefined {
   const value = (event as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Whether the partner's PLA is verified, by the newer of the two copies of its profile: the
+ * partner's own (an admin corrects it) or the one the transition's enrollment keeps (changed
+ * by `UPDATE_PROFILE`).
+ */
+export async function plaVerified(
+  tx: Knex,
+  partner: PartnerRow,
+  transitionId: string,
+): Promise<boolean> {
+  const enrollment = await tx<WorkflowRow>('workflows')
+    .where({ parent_id: transitionId, machine: 'enrollment' })
+    .orderBy('seq', 'desc')
+    .first('snapshot', 'updated_at');
+  const context = enrollment?.snapshot.context as
+    { profile?: Partial<EnrollmentProfile> } | undefined;
+  const enrolled = context?.profile?.plaVerified;
+  if (enrollment === undefined || enrolled === undefined) return partner.profile.plaVerified;
+  return partner.updated_at > enrollment.updated_at ? partner.profile.plaVerified : enrolled;
 }
 
 /** Looks up the facts an event asks for, as of now, inside the event's transaction. */
@@ -27,11 +49,19 @@ export async function loadFacts(
         break;
       case 'partner': {
         const partner = await findPartner(tx, row.partner_id);
-        if (partner) facts.partner = { cspRegion: partner.csp_region, tenantId: partner.tenant_id };
+        if (partner) {
+          facts.partner = {
+            cspRegion: partner.csp_region,
+            tenantId: partner.tenant_id,
+            mpnId: partner.mpn_id,
+            plaVerified: await plaVerified(tx, partner, row.parent_id ?? row.id),
+          };
+        }
         break;
       }
       case 'provider': {
-        const providerId = field(event, 'providerId');
+        // An event that names no provider concerns the workflow's own.
+        const providerId = field(event, 'providerId') ?? row.provider_id ?? undefined;
         const provider = providerId === undefined ? undefined : await findProvider(tx, providerId);
         facts.provider = provider ? { id: provider.id, region: provider.region } : null;
         break;
@@ -43,6 +73,7 @@ export async function loadFacts(
         facts.customer = customer
           ? {
               acquiredAs: customer.acquired_as,
+              country: customer.bill_to.country,
               outcome: await findOutcome(tx, row.id, customer.id),
               children: await latestChildren(tx, row.id, customer.id),
             }

@@ -1,6 +1,11 @@
 // As a namespace, zod leaves its unused parts (its locales) out of the console's bundle.
 import * as z from 'zod';
 import { apiSchema } from './api-schema.ts';
+import {
+  billingCycles,
+  subscriptionKinds,
+  subscriptionStatuses,
+} from '../../machines/subscription-transfer/subscription-terms.ts';
 import { dbInt } from './numbers.ts';
 
 /**
@@ -17,19 +22,6 @@ export const region = z
 
 export const name = z.string().trim().min(1).max(200);
 
-export const subscriptionKinds = [
-  'nce_license',
-  'azure_plan',
-  'azure_reservation',
-  'azure_savings_plan',
-  'software',
-  'marketplace_saas',
-  'legacy_license',
-  'legacy_azure',
-] as const;
-export const subscriptionStatuses = ['active', 'suspended', 'expired', 'trial'] as const;
-export const billingCycles = ['monthly', 'annual', 'triennial', 'one_time', 'none'] as const;
-
 const subscription = apiSchema(
   'Subscription',
   z.strictObject({
@@ -40,8 +32,8 @@ const subscription = apiSchema(
     baseSubscriptionId: z.string().min(1).max(100).optional(),
     status: z
       .enum(subscriptionStatuses)
-      .default('active')
-      .describe('Only an active subscription can transfer; a trial cannot.'),
+      .optional()
+      .describe('active when left out. Only an active subscription can transfer; a trial cannot.'),
     termEndDate: z.iso
       .date()
       .optional()
@@ -52,9 +44,9 @@ const subscription = apiSchema(
       .describe('How the subscription is billed; a transfer keeps it.'),
     transferEligible: z
       .boolean()
-      .default(false)
+      .optional()
       .describe(
-        'For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.',
+        'For a marketplace_saas item: its publisher allows a transfer (false when left out). Without it the customer cancels it and buys it again through the provider.',
       ),
   }),
 );

@@ -1,19 +1,12 @@
 import type { Knex } from 'knex';
+import type {
+  BillingCycle,
+  SubscriptionKind,
+  SubscriptionStatus,
+} from '../../machines/subscription-transfer/subscription-terms.ts';
 
 export type AcquiredAs = 'direct_bill' | 'indirect_reseller';
 export type McaAcceptance = 'none' | 'partner_attestation' | 'admin_center';
-export type SubscriptionKind =
-  | 'nce_license'
-  | 'azure_plan'
-  | 'azure_reservation'
-  | 'azure_savings_plan'
-  | 'software'
-  | 'marketplace_saas'
-  | 'legacy_license'
-  | 'legacy_azure';
-export type SubscriptionStatus = 'active' | 'suspended' | 'expired' | 'trial';
-export type BillingCycle = 'monthly' | 'annual' | 'triennial' | 'one_time' | 'none';
-
 export interface BillTo {
   companyName: string;
   email: string;

@@ -147,13 +147,19 @@ const eventRoles: Readonly<Record<string, Readonly<Record<string, readonly Role[
     INVITATION_ACCEPTED: partnerSide,
     CONSENT_GRANTED: partnerSide,
     CONSENT_DECLINED: partnerSide,
-    BILL_TO_SHARING_CONFIRMED: ['global_admin'],
+    BILL_TO_SHARING_CONFIRMED: partnerSide,
     RELATIONSHIP_ACCEPTED: partnerSide,
     CONSENT_REVOKED: partnerSide,
+    GDAP_REQUESTED: ['provider', 'admin'],
+    GDAP_APPROVED: ['provider', 'admin', ...partnerSide],
+    GDAP_ACTIVATED: ['provider', 'admin'],
+    GDAP_EXPIRED: ['provider', 'admin'],
+    GDAP_TERMINATED: ['provider', 'admin'],
   },
   mcaReacceptance: {
     ACCEPTANCE_REQUESTED: partnerSide,
     ACCEPTANCE_RECORDED: ['provider', 'admin'],
+    ACCEPTED_IN_ADMIN_CENTER: ['provider', 'admin'],
   },
   subscriptionTransfer: {
     CUSTOMER_AGREED: partnerSide,
@@ -648,7 +654,22 @@ function relationshipSteps(p: Program, r: Rng, rel: WorkflowView): Step[] {
     return [event(r, rel, role(), { type: 'CONSENT_DECLINED', reason: 'the customer said no' })];
   };
   const revoke = () => event(r, rel, role(), { type: 'CONSENT_REVOKED', reason: 'changed mind' });
-  const share = () => event(r, rel, 'global_admin', { type: 'BILL_TO_SHARING_CONFIRMED' });
+  const share = () => event(r, rel, role(), { type: 'BILL_TO_SHARING_CONFIRMED' });
+  const byProvider = () => (r.chance(0.8) ? 'provider' : 'admin');
+  const gdapRequest = () =>
+    event(r, rel, byProvider(), {
+      type: 'GDAP_REQUESTED',
+      roles: ['Helpdesk Administrator'],
+      durationDays: r.int(1, 730),
+    });
+  const approve = () =>
+    event(r, rel, r.pick(['provider', ...partnerSide] as const), { type: 'GDAP_APPROVED' });
+  const activate = () => event(r, rel, byProvider(), { type: 'GDAP_ACTIVATED' });
+  // A request sometimes lapses or is ended before it is active, and is asked for again.
+  const gdap = (): Step[] =>
+    r.chance(0.1)
+      ? [gdapRequest(), event(r, rel, byProvider(), { type: 'GDAP_EXPIRED' })]
+      : [gdapRequest(), approve(), activate()];
   const accept = () => event(r, rel, role(), { type: 'RELATIONSHIP_ACCEPTED' });
   const afterConsent = (): Step[] => (r.chance(0.1) ? [share(), revoke()] : [share(), accept()]);
   const needsAdmin = rel.context.providerNeedsAdmin === true;
@@ -661,6 +682,7 @@ function relationshipSteps(p: Program, r: Rng, rel: WorkflowView): Step[] {
             : []),
           event(r, rel, role(), { type: 'USE_INVITATION' }),
           event(r, rel, role(), { type: 'INVITATION_ACCEPTED' }),
+          ...(needsAdmin ? gdap() : []),
         ];
       return [event(r, rel, role(), { type: 'USE_EXTENSION' }), ...consent(), ...afterConsent()];
     case 'awaitingConsent':
@@ -670,14 +692,29 @@ function relationshipSteps(p: Program, r: Rng, rel: WorkflowView): Step[] {
     case 'awaitingCustomerAcceptance':
       return r.chance(0.1) ? [revoke()] : [accept()];
     case 'invitationSent':
-      return [event(r, rel, role(), { type: 'INVITATION_ACCEPTED' })];
+      return [
+        event(r, rel, role(), { type: 'INVITATION_ACCEPTED' }),
+        ...(needsAdmin ? gdap() : []),
+      ];
+    case 'awaitingGdap':
+      return gdap();
+    case 'gdapRequested':
+      return [approve(), activate()];
+    case 'gdapApproved':
+      return [activate()];
     default:
       return [];
   }
 }
 
 function mcaSteps(r: Rng, mca: WorkflowView, lastWave: boolean): Step[] {
-  const record = () => event(r, mca, r.chance(0.8) ? 'provider' : 'admin', acceptance);
+  const record = () =>
+    r.chance(0.15)
+      ? event(r, mca, r.chance(0.8) ? 'provider' : 'admin', {
+          type: 'ACCEPTED_IN_ADMIN_CENTER',
+          dateAgreed: acceptance.dateAgreed,
+        })
+      : event(r, mca, r.chance(0.8) ? 'provider' : 'admin', acceptance);
   switch (mca.state) {
     case 'awaitingAcceptance':
       return [
@@ -719,6 +756,7 @@ function transferSteps(p: Program, r: Rng, transfer: WorkflowView, lastWave: boo
       type: 'TRANSFER_REQUEST_CREATED',
       customerEmail: 'it@customer.example',
       sourcePartnerTenantId: p.partner.tenantId,
+      partnerOnRecord: p.partner.mpnId,
     }),
     event(r, transfer, role(), { type: 'TRANSFER_SUBMITTED', subscriptionIds: subscriptions }),
   ];
@@ -728,8 +766,11 @@ function transferSteps(p: Program, r: Rng, transfer: WorkflowView, lastWave: boo
   else if (transfer.state === 'transferring') steps = idsWith(transfer, 'pending').map(settle);
   else if (transfer.state === 'partiallyFailed') {
     const failed = idsWith(transfer, 'failed');
+    // The completed request cannot change: a retry waits for a new one.
     steps = [
       event(r, transfer, role(), { type: 'RETRY', subscriptionIds: failed }),
+      stages[2]!,
+      event(r, transfer, role(), { type: 'TRANSFER_SUBMITTED', subscriptionIds: failed }),
       ...failed.map(settle),
     ];
   } else steps = [];
@@ -828,6 +869,7 @@ function anyEventBody(
         type,
         customerEmail: 'it@customer.example',
         sourcePartnerTenantId: p.partner.tenantId,
+        partnerOnRecord: p.partner.mpnId,
       };
     case 'SUBSCRIPTION_TRANSFERRED':
       return {
@@ -1315,6 +1357,7 @@ async function toTransferring(
     type: 'TRANSFER_REQUEST_CREATED',
     customerEmail: 'it@customer.example',
     sourcePartnerTenantId: p.partner.tenantId,
+    partnerOnRecord: p.partner.mpnId,
   });
   await must(p, 1 - server, 'manager', transfer.id, {
     type: 'TRANSFER_SUBMITTED',
