@@ -189,6 +189,7 @@ describe('a whole move in the console, in a real browser', () => {
     await press(page, 'Transfer request created', {
       'Customer email': 'it@fabrikam.example',
       'Source partner tenant ID': partner.tenantId,
+      'Partner on record': partner.mpnId,
     });
     await openTransitionAs(team.manager);
     await openCustomerWorkflow('Subscription transfer');

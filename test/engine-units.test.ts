@@ -66,21 +66,29 @@ describe('events that may finish a workflow', () => {
   it("when read from each machine's definition, then every event that reaches a final state is there, and only those", () => {
     const of = (name: string) => finishingEventTypes(findDefinition(name)!.machine);
     expect(of('resellerRelationship')).toEqual(
-      new Set(['INVITATION_ACCEPTED', 'RELATIONSHIP_ACCEPTED', 'CONSENT_DECLINED']),
+      new Set([
+        'INVITATION_ACCEPTED',
+        'RELATIONSHIP_ACCEPTED',
+        'CONSENT_DECLINED',
+        'GDAP_ACTIVATED',
+      ]),
     );
-    expect(of('mcaReacceptance')).toEqual(new Set(['ACCEPTANCE_RECORDED']));
+    expect(of('mcaReacceptance')).toEqual(
+      new Set(['ACCEPTANCE_RECORDED', 'ACCEPTED_IN_ADMIN_CENTER']),
+    );
     expect(of('enrollment')).toEqual(new Set(['ACCEPT_AGREEMENT', 'WITHDRAW']));
     // `transferring` settles by an eventless transition: every event taken there counts.
     for (const type of [
       'SUBSCRIPTION_TRANSFERRED',
       'SUBSCRIPTION_TRANSFER_FAILED',
       'TRANSFER_SUBMITTED',
-      'RETRY',
       'CANCEL',
     ]) {
       expect(of('subscriptionTransfer'), type).toContain(type);
     }
     expect(of('subscriptionTransfer')).not.toContain('CUSTOMER_AGREED');
+    // A retry waits for a new transfer request: it never settles the transfer itself.
+    expect(of('subscriptionTransfer')).not.toContain('RETRY');
   });
 });
 
