@@ -69,11 +69,12 @@ export async function lockWorkflowAfterAncestors(
   return row;
 }
 
+/** What a step changes of a workflow row; a migration's step moves its machine version too. */
 export type WorkflowChange = Pick<
   WorkflowRow,
   'snapshot' | 'state' | 'status' | 'version' | 'history_length' | 'head_hash' | 'updated_at'
 > &
-  Partial<Pick<WorkflowRow, 'provider_id'>>;
+  Partial<Pick<WorkflowRow, 'provider_id' | 'machine_version'>>;
 
 /**
  * Writes a workflow's change and the history row that explains it in one statement, so the
@@ -356,4 +357,70 @@ export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): 
 /** Text matched literally inside a LIKE pattern: its own `%`, `_` and backslash escaped. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** How many workflows each version of each machine holds, with the smallest id of each. */
+export async function countMachineVersions(
+  db: Knex,
+): Promise<Array<{ machine: string; machine_version: number; count: number }>> {
+  const rows = await db('workflows')
+    .select('machine', 'machine_version')
+    .count<Array<{ machine: string; machine_version: number; count: string | number }>>({
+      count: '*',
+    })
+    .groupBy('machine', 'machine_version')
+    .orderBy(['machine', 'machine_version']);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** A few ids of the workflows of one machine version, to name them. */
+export async function workflowIdsAtVersion(
+  db: Knex,
+  machine: string,
+  version: number,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db<WorkflowRow>('workflows')
+    .where({ machine, machine_version: version })
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
+  return rows.map((r) => r.id);
+}
+
+/** The next ids, after `afterId`, of a machine's workflows stored by a version older than `version`. */
+export async function workflowIdsBelowVersion(
+  db: Knex,
+  machine: string,
+  version: number,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db<WorkflowRow>('workflows')
+    .where('machine', machine)
+    .andWhere('machine_version', '<', version)
+    .andWhere('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Locks those of `ids` still stored by a version older than `version`, in id order, so two
+ * processes that lock overlapping sets queue instead of deadlocking. A row another process
+ * moved on while this one waited is read as it now is, and left out.
+ */
+export async function lockWorkflowsBelowVersion(
+  tx: Knex.Transaction,
+  ids: readonly string[],
+  machine: string,
+  version: number,
+): Promise<WorkflowRow[]> {
+  return tx<WorkflowRow>('workflows')
+    .whereIn('id', [...ids])
+    .andWhere('machine', machine)
+    .andWhere('machine_version', '<', version)
+    .orderBy('id')
+    .forNoKeyUpdate();
 }
