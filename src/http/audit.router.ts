@@ -147,6 +147,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     if (!replayed) throw new NotFound('history row');
     const then: WorkflowRow = {
       ...row,
+      machine_version: replayed.definition.version,
       state: replayed.state,
       status: replayed.status,
       version: replayed.version,
@@ -155,8 +156,17 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     };
     // Bill-to information once handed over stays visible, in past states too.
     const withhold = withholdsBillTo(principal, restore(definitionOf(row), row).context);
+    // Before a migration the workflow shows as its version then was: that machine's state
+    // and next events (with today's roles for them), and no flags.
     res.json(
-      toWorkflowView(then, definitionOf(row), replayed.snapshot, replayed.at, principal, withhold),
+      toWorkflowView(
+        then,
+        replayed.definition,
+        replayed.snapshot,
+        replayed.at,
+        principal,
+        withhold,
+      ),
     );
   });
 

@@ -60,6 +60,18 @@ export async function findHistoryRow(
   return db<HistoryRow>('history').where({ workflow_id: workflowId, seq }).first();
 }
 
+/** The first applied row of a type in a workflow's history, if it has one. */
+export async function firstAppliedRowOfType(
+  db: Knex,
+  workflowId: string,
+  type: string,
+): Promise<HistoryRow | undefined> {
+  return db<HistoryRow>('history')
+    .where({ workflow_id: workflowId, type, outcome: 'applied' })
+    .orderBy('seq')
+    .first();
+}
+
 /** A workflow's history in pages of `size`, so a long one is never held in memory at once. */
 export async function* historyPages(
   db: Knex,
