@@ -24,7 +24,7 @@ import type { WorkflowRow } from '../store/workflows.ts';
 import { apiSchema } from './api-schema.ts';
 import { dbInt, dbIntParam } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
-import { workflow } from './schemas.ts';
+import { workflowAtRow } from './schemas.ts';
 import { streamResponse } from './stream-response.ts';
 import { parseBody, parseWith } from './validate.ts';
 import { visibleWorkflow } from './visible-workflow.ts';
@@ -134,7 +134,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     tag: 'Audit',
     summary: 'The workflow as it was right after history row seq, rebuilt by replay',
     roles: 'whoever may read the workflow history',
-    response: { status: 200, schema: workflow },
+    response: { status: 200, schema: workflowAtRow },
     errors: [401, 404, 409, 422],
   });
   router.get('/v1/workflows/:id/history/:seq/state', async (req, res) => {
