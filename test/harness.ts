@@ -20,6 +20,8 @@ export interface Harness {
   adminToken: string;
   /** Which database the suite runs on, for test names. */
   kind: 'pglite' | 'postgres';
+  /** The Postgres database's URL, for a second process's connections; none on PGlite. */
+  databaseUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     adminToken,
     kind: databaseUrl ? 'postgres' : 'pglite',
+    databaseUrl: own ? own.url : (databaseUrl ?? undefined),
     close: () => (own ? own.drop() : db.destroy()),
   };
 }
