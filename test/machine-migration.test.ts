@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WorkflowDefinition } from '../machines/common.ts';
-import type { Principal } from '../src/auth/principal.ts';
+import { systemPrincipal, type Principal } from '../src/auth/principal.ts';
+import { nextHistoryRow } from '../src/engine/history-chain.ts';
 import {
   MigrationFailed,
   migrateStoredWorkflows,
@@ -11,7 +12,7 @@ import { prepareDatabase } from '../src/service.ts';
 import { describeStartError } from '../src/startup-error.ts';
 import { createDatabase, type Database } from '../src/store/database.ts';
 import type { HistoryRow } from '../src/store/history.ts';
-import type { WorkflowRow } from '../src/store/workflows.ts';
+import { writeStep, type WorkflowRow } from '../src/store/workflows.ts';
 import { buildPartner, buildProvider, createPrincipal } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { toyDefinition, upgradeV1, type ToyVersion } from './toy-machines.ts';
@@ -209,6 +210,8 @@ describe('stored workflows meet a newer machine version', () => {
     const timers = await h.db('timers').whereIn('workflow_id', ids).orderBy('id');
     expect(timers.length).toBe(4);
     const outbox = await countOf('outbox');
+    const digest = (await as(h.app, h.adminToken).get(`/v1/audit/digest?partnerId=${partnerId}`))
+      .body as Record<string, unknown>;
 
     use('toyA', 2);
     h.clock.advanceHours(1);
@@ -267,6 +270,9 @@ describe('stored workflows meet a newer machine version', () => {
     // Nothing announced, no timer fired or moved.
     expect(await countOf('outbox')).toBe(outbox);
     expect(await h.db('timers').whereIn('workflow_id', ids).orderBy('id')).toEqual(timers);
+    // A digest an auditor anchored before still verifies: the history only grew.
+    const anchored = await as(h.app, h.adminToken).post('/v1/audit/digest/verify', digest);
+    expect(anchored.body).toMatchObject({ valid: true, digestIntact: true, diverged: [] });
 
     const listed = await as(h.app, h.adminToken).get(`/v1/workflows/${a.review}/history`);
     expect((listed.body as { items: unknown[] }).items.at(-1)).toMatchObject({
@@ -373,6 +379,52 @@ describe('stored workflows meet a newer machine version', () => {
       .where({ id: a.draft })
       .update({ snapshot: JSON.stringify(stored.snapshot) });
     expect(await verify(a.draft)).toMatchObject({ valid: true });
+  });
+
+  it('when a workflow cancelled with its parent is migrated, then it stays cancelled in the state it had, and verifies', async () => {
+    use('toyI', 1);
+    const id = await create('toyI');
+    await send(id, { type: 'SUBMIT' });
+    // As the engine cancels a parent's open children: status and history only.
+    const open = await row(id);
+    const cancelled = nextHistoryRow(
+      open,
+      {
+        type: 'PARENT_CANCELLED',
+        payload: { parentId: 'wf_parent' },
+        from: open.state,
+        to: open.state,
+        outcome: 'applied',
+        reason: null,
+      },
+      { principal: systemPrincipal, requestId: null, now: h.clock.now() },
+    );
+    await h.db.transaction((tx) =>
+      writeStep(
+        tx,
+        open,
+        {
+          snapshot: open.snapshot,
+          state: open.state,
+          status: 'cancelled',
+          version: open.version + 1,
+          history_length: cancelled.seq,
+          head_hash: cancelled.hash,
+          updated_at: h.clock.now(),
+        },
+        cancelled,
+      ),
+    );
+    expect(await verify(id)).toMatchObject({ valid: true });
+    use('toyI', 2);
+    await prepareDatabase(h.db, { clock: h.clock });
+    expect(await row(id)).toMatchObject({
+      machine_version: 2,
+      state: 'checking.waiting',
+      status: 'cancelled',
+    });
+    expect(await verify(id)).toMatchObject({ valid: true, problems: [] });
+    await expectLastRowIsStored(id);
   });
 
   it('when a snapshot was rewritten before the migration, then the migrated workflow does not verify', async () => {
