@@ -38,6 +38,16 @@ export interface HistoryRow {
   bindings: Bindings | null;
 }
 
+/** A history row as an insert takes it: its JSON columns as text. */
+export function historyRecord(row: HistoryRow): Record<string, unknown> {
+  return {
+    ...row,
+    payload: JSON.stringify(row.payload),
+    reason: row.reason === null ? null : JSON.stringify(row.reason),
+    bindings: row.bindings === null ? null : JSON.stringify(row.bindings),
+  };
+}
+
 export async function listHistory(
   db: Knex,
   workflowId: string,

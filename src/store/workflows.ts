@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
-import type { HistoryRow } from './history.ts';
+import { insertInChunks } from './customer-planning.ts';
+import { historyRecord, type HistoryRow } from './history.ts';
 
 export type WorkflowStatus = 'active' | 'done' | 'cancelled';
 
@@ -170,6 +171,59 @@ function noticeInsert(
       history.at,
     ],
   };
+}
+
+/**
+ * One step for each of many workflows the caller holds locked, in two statements: every row
+ * moves to its change (compare-and-set on version and history length, as `writeStep`), then
+ * every history row is appended. Fewer rows written than given means someone wrote under
+ * the locks: a bug, and the transaction is abandoned. Steps of a batch of workflows, such as
+ * a migration's, then cost two round trips instead of one per workflow.
+ */
+export async function writeStepsOfMany(
+  tx: Knex.Transaction,
+  steps: ReadonlyArray<{
+    current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>;
+    change: Required<WorkflowChange>;
+    history: HistoryRow;
+  }>,
+): Promise<void> {
+  if (steps.length === 0) return;
+  const row =
+    '(?::text, ?::integer, ?::integer, ?::jsonb, ?::integer, ?::text, ?::text, ?::integer, ?::integer, ?::text, ?::timestamptz, ?::text)';
+  const result: { rows: unknown[] } = await tx.raw(
+    `UPDATE workflows AS w SET
+       snapshot = v.snapshot, machine_version = v.machine_version, state = v.state,
+       status = v.status, version = v.version, history_length = v.history_length,
+       head_hash = v.head_hash, updated_at = v.updated_at, provider_id = v.provider_id
+     FROM (VALUES ${steps.map(() => row).join(', ')}) AS v(
+       id, old_version, old_length, snapshot, machine_version, state, status, version,
+       history_length, head_hash, updated_at, provider_id)
+     WHERE w.id = v.id AND w.version = v.old_version AND w.history_length = v.old_length
+     RETURNING w.id`,
+    steps.flatMap(({ current, change }) => [
+      current.id,
+      current.version,
+      current.history_length,
+      JSON.stringify(change.snapshot),
+      change.machine_version,
+      change.state,
+      change.status,
+      change.version,
+      change.history_length,
+      change.head_hash,
+      change.updated_at,
+      change.provider_id,
+    ]),
+  );
+  if (result.rows.length !== steps.length) {
+    throw new Error(`${steps.length - result.rows.length} workflows changed under their locks`);
+  }
+  await insertInChunks(
+    tx,
+    'history',
+    steps.map((s) => historyRecord(s.history)),
+  );
 }
 
 /** A new workflow and its first history row, in one statement for the same reasons. */
