@@ -1,18 +1,37 @@
 import { loadConfig, type Config } from '../src/config.ts';
-import { openDatabase } from '../src/service.ts';
+import { findDefinition } from '../machines/registry.ts';
+import { systemClock } from '../src/engine/clock.ts';
+import { openDatabase, prepareDatabase } from '../src/service.ts';
 import { describeStartError } from '../src/startup-error.ts';
-import { migrateToLatest } from '../src/store/database.ts';
 
-/** `npm run migrate`: brings the schema up to date and says what it applied. */
+/**
+ * `npm run migrate`: brings the schema up to date, then every stored workflow to the version
+ * of its machine this build runs, as a start would, and says what it did.
+ */
 async function migrate(config: Config): Promise<void> {
   const { db, lock } = openDatabase(config);
   try {
-    const applied = await migrateToLatest(db);
-    if (applied.length === 0) {
+    const { migrations, workflows } = await prepareDatabase(db, {
+      clock: systemClock,
+      onProgress: ({ machine, toVersion, migrated, total, done }) => {
+        if (!done)
+          console.log(
+            `${machine}: ${migrated} of ${total} workflows moved to version ${toVersion} so far…`,
+          );
+      },
+    });
+    if (migrations.length === 0) {
       console.log('Nothing to apply: the schema is up to date.');
     } else {
-      console.log(`Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:`);
-      for (const name of applied) console.log(`  ${name}`);
+      console.log(`Applied ${migrations.length} migration${migrations.length === 1 ? '' : 's'}:`);
+      for (const name of migrations) console.log(`  ${name}`);
+    }
+    // Said only when it happened: most builds change no machine's version.
+    for (const [machine, count] of Object.entries(workflows)) {
+      const version = findDefinition(machine)?.version;
+      console.log(
+        `Migrated ${count} ${machine} workflow${count === 1 ? '' : 's'} to version ${version}, each with a MIGRATED history row.`,
+      );
     }
   } finally {
     await db.destroy();

@@ -4,8 +4,15 @@ import { createApp } from './app.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';
 import type { Config } from './config.ts';
 import { consoleAssets } from './console/bundle.ts';
-import { systemClock } from './engine/clock.ts';
+import type { WorkflowDefinition } from '../machines/common.ts';
+import { definitions } from '../machines/registry.ts';
+import { systemClock, type Clock } from './engine/clock.ts';
 import { Engine } from './engine/engine.ts';
+import {
+  migrateStoredWorkflows,
+  type MigrationOptions,
+  type MigrationReport,
+} from './engine/machine-migration.ts';
 import { startTimerWorker } from './engine/timer-worker.ts';
 import { startWebhookWorker } from './webhooks/webhook-worker.ts';
 import { closeGracefully, listen } from './http-server.ts';
@@ -48,7 +55,38 @@ export function openDatabase(
   }
 }
 
-/** Starts Tiershift: database, schema, first admin, HTTP listener and timer worker. */
+export interface PrepareOptions {
+  clock: Clock;
+  /** The definitions to bring stored workflows to; this build's own unless told. */
+  definitions?: ReadonlyMap<string, WorkflowDefinition>;
+  onProgress?: MigrationOptions['onProgress'];
+  /** Start-up work to do in the same turn, after both migrations (the first admin). */
+  whileLocked?: () => Promise<void>;
+}
+
+/**
+ * Brings a database to what this build runs, in one turn under the migration lock: the
+ * schema's migrations, then every stored workflow to the version of its machine this build
+ * runs, each with a MIGRATED history row. Throws, naming them, when some stored workflow is
+ * of a version this build can neither run nor migrate: nothing may serve such a database.
+ */
+export async function prepareDatabase(
+  db: Database,
+  options: PrepareOptions,
+): Promise<{ migrations: string[]; workflows: MigrationReport }> {
+  let workflows: MigrationReport = {};
+  const migrations = await migrateToLatest(db, async () => {
+    workflows = await migrateStoredWorkflows(db, {
+      definitions: options.definitions ?? definitions,
+      clock: options.clock,
+      onProgress: options.onProgress,
+    });
+    await options.whileLocked?.();
+  });
+  return { migrations, workflows };
+}
+
+/** Starts Tiershift: database, schema, stored workflows, first admin, HTTP listener and timer worker. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
   const { db, lock } = openDatabase(config, (message) => logger.warn({ source: 'knex' }, message));
   logger.info(
@@ -63,10 +101,17 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   };
   try {
     let generatedToken: string | undefined;
-    const applied = await migrateToLatest(db, async () => {
-      ({ generatedToken } = await ensureAdmin(db, config.ADMIN_TOKEN, systemClock.now()));
+    const prepared = await prepareDatabase(db, {
+      clock: systemClock,
+      onProgress: ({ done, ...progress }) =>
+        logger.info(progress, done ? 'workflows migrated' : 'migrating workflows'),
+      whileLocked: async () => {
+        ({ generatedToken } = await ensureAdmin(db, config.ADMIN_TOKEN, systemClock.now()));
+      },
     });
-    if (applied.length > 0) logger.info({ migrations: applied }, 'schema migrated');
+    if (prepared.migrations.length > 0) {
+      logger.info({ migrations: prepared.migrations }, 'schema migrated');
+    }
     if (generatedToken) {
       // Printed once, on stdout rather than in the structured log, so log shipping never holds it.
       process.stdout.write(

@@ -1,3 +1,4 @@
+import { MigrationFailed, StoredVersionsUnsupported } from './engine/machine-migration.ts';
 import { DataDirInUse } from './store/data-dir-lock.ts';
 
 /** The settings a failed start can be blamed on. */
@@ -14,7 +15,14 @@ export interface StartSettings {
  * else is reported by its message alone; the stack helps no one reading a start-up log.
  */
 export function describeStartError(error: unknown, settings: StartSettings): string {
-  if (error instanceof DataDirInUse) return error.message;
+  // These name the workflows and what to do: they say all there is to say.
+  if (
+    error instanceof DataDirInUse ||
+    error instanceof StoredVersionsUnsupported ||
+    error instanceof MigrationFailed
+  ) {
+    return error.message;
+  }
   const code = codeOf(error);
   const syscall = fieldOf(error, 'syscall');
 

@@ -6,7 +6,9 @@ import { Move, type Workflow } from './move.ts';
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  // Its own database: it stores a workflow of a machine version no build runs, which would stop
+  // every other start on a shared one.
+  h = await startHarness({ ownDatabase: true });
 });
 
 afterAll(async () => {

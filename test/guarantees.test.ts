@@ -19,7 +19,9 @@ interface Workflow {
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // Its own database: it stores a workflow of a machine version no build runs, which would stop
+  // every other start on a shared one.
+  h = await startHarness({ ownDatabase: true });
 });
 afterAll(async () => h.close());
 

@@ -6,7 +6,8 @@ import type { TrustProxy } from '../src/config.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
-import { createDatabase, migrateToLatest, type Database } from '../src/store/database.ts';
+import { prepareDatabase } from '../src/service.ts';
+import { createDatabase, type Database } from '../src/store/database.ts';
 import type { Resolve } from '../src/webhooks/target.ts';
 import { ManualClock } from './clock.ts';
 import { ownDatabase } from './own-database.ts';
@@ -19,6 +20,8 @@ export interface Harness {
   adminToken: string;
   /** Which database the suite runs on, for test names. */
   kind: 'pglite' | 'postgres';
+  /** The Postgres database's URL, for a second process's connections; none on PGlite. */
+  databaseUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -72,8 +75,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     createDatabase(
       databaseUrl ? { databaseUrl, poolMax: 20 } : { dataDir: options.dataDir ?? 'memory://' },
     );
-  await migrateToLatest(db);
   const clock = new ManualClock();
+  // As the server starts: the schema, then every stored workflow to its machine's version.
+  await prepareDatabase(db, { clock });
   const engine = new Engine({ db, clock });
   const adminToken = `admin-${crypto.randomUUID()}`;
   await ensureAdmin(db, adminToken, clock.now());
@@ -85,6 +89,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     adminToken,
     kind: databaseUrl ? 'postgres' : 'pglite',
+    databaseUrl: own ? own.url : (databaseUrl ?? undefined),
     close: () => (own ? own.drop() : db.destroy()),
   };
 }

@@ -9,12 +9,12 @@ import { createDatabase, migrateToLatest, type Database } from '../src/store/dat
  */
 export async function ownDatabase(
   prefix: string,
-): Promise<{ db: Database; drop(): Promise<void> }> {
+): Promise<{ db: Database; url: string | undefined; drop(): Promise<void> }> {
   const url = inject('databaseUrl');
   if (!url) {
     const db = createDatabase({ dataDir: 'memory://' });
     await migrateToLatest(db);
-    return { db, drop: () => db.destroy() };
+    return { db, url: undefined, drop: () => db.destroy() };
   }
   const name = `tiershift_${prefix}_${process.pid}_${Date.now()}`;
   const server = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
@@ -25,6 +25,7 @@ export async function ownDatabase(
   await migrateToLatest(db);
   return {
     db,
+    url: own.toString(),
     drop: async () => {
       await db.destroy();
       await server.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -1795,6 +1795,33 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        PastVersionWorkflow: {
+            id: string;
+            machine: string;
+            machineVersion: number;
+            parentId: string | null;
+            partnerId: string;
+            customerId?: string;
+            providerId?: string;
+            /** @description deepest contract state, dotted */
+            state: string;
+            /** @description XState's state value, nested for parallel or compound states */
+            stateValue: unknown;
+            /** @enum {string} */
+            status: "active" | "done" | "cancelled";
+            nextEvents: components["schemas"]["NextEvent"][];
+            flags: string[];
+            /** @description as the ETag and If-Match give it */
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            /** @description as `machineVersion` of the machine kept it; bill-to withheld as everywhere */
+            context: {
+                [key: string]: unknown;
+            };
+            /** @description once the workflow is done */
+            output?: unknown;
+        };
         Principal: {
             id: string;
             name: string;
@@ -2978,6 +3005,7 @@ export interface components {
             previousSecretExpiresAt: string | null;
         };
         Workflow: components["schemas"]["TransitionWorkflow"] | components["schemas"]["EnrollmentWorkflow"] | components["schemas"]["ResellerRelationshipWorkflow"] | components["schemas"]["McaReacceptanceWorkflow"] | components["schemas"]["SubscriptionTransferWorkflow"] | components["schemas"]["UnsupportedWorkflow"];
+        WorkflowAtRow: components["schemas"]["Workflow"] | components["schemas"]["PastVersionWorkflow"];
     };
     responses: {
         /** @description The request could not be read: `malformed_request` (not JSON, not an object). */
@@ -3854,7 +3882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Workflow"];
+                    "application/json": components["schemas"]["WorkflowAtRow"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -2,12 +2,23 @@ import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { Knex } from 'knex';
 import type { WorkflowDefinition } from '../../machines/common.ts';
 import type { ConsentRow } from '../store/consents.ts';
-import { historyPages, type AccessFields, type HistoryRow } from '../store/history.ts';
+import {
+  firstAppliedRowOfType,
+  historyPages,
+  type AccessFields,
+  type HistoryRow,
+} from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 import { definitionOf, statusOf, UnknownMachineVersion } from './engine.ts';
-import { accessFields, consentEvidenceHash, hashedContent } from './history-chain.ts';
+import { accessFields, consentEvidenceHash, hashedContent, migratedType } from './history-chain.ts';
 import { canonicalJson, chainHash, genesisHash, sha256Hex } from './hash.ts';
 import { contractState } from './introspection.ts';
+import {
+  definitionAt,
+  migratedStatus,
+  migrateSnapshot,
+  persistedForm,
+} from './machine-versions.ts';
 
 /**
  * What a problem breaks. `hash` and `continuity` are the history itself; `snapshot` is the
@@ -68,7 +79,7 @@ export async function inspectChain(
   const checks: ChainCheck[] = [
     new HashCheck(),
     new ContinuityCheck(),
-    new ReplayCheck(workflow),
+    new ReplayCheck(workflow, await creationVersion(db, workflow)),
     access,
     new ConsentCheck(),
   ];
@@ -200,23 +211,33 @@ class ContinuityCheck implements ChainCheck {
 /**
  * Replays the applied events through the machine, as time travel does: after each the
  * machine must be in the state the row records, and at the end the replay must be the
- * workflow row as stored (snapshot, state, status, version). A snapshot rewritten without a
- * history row is found here, and stays found after later events build on it.
+ * workflow row as stored (snapshot, state, status, version, machine version). A snapshot
+ * rewritten without a history row is found here, and stays found after later events build
+ * on it. Rows written before a migration replay through the machine of their version.
  */
 class ReplayCheck implements ChainCheck {
   readonly #problems: ChainProblem[] = [];
   readonly #definition: WorkflowDefinition | undefined;
+  readonly #createdWith: number;
   #replayed: Replayed | undefined;
   /** Once the replay parts from the history, what it says afterwards proves nothing. */
   #diverged = false;
 
-  constructor(workflow: WorkflowRow) {
-    this.#definition = supportedDefinition(workflow);
-    if (!this.#definition) {
+  constructor(workflow: WorkflowRow, createdWith: number) {
+    this.#createdWith = createdWith;
+    const definition = supportedDefinition(workflow);
+    if (!definition) {
       this.#problems.push({
         kind: 'snapshot',
         detail: `${workflow.machine} version ${workflow.machine_version} is not run by this server, so its history was not replayed`,
       });
+    } else if (!definitionAt(definition, createdWith)) {
+      this.#problems.push({
+        kind: 'snapshot',
+        detail: `${workflow.machine} version ${createdWith}, which created the workflow, is not kept by this server, so its history was not replayed`,
+      });
+    } else {
+      this.#definition = definition;
     }
   }
 
@@ -227,7 +248,7 @@ class ReplayCheck implements ChainCheck {
       return this.#diverge(row.seq, `the replay has no CREATED row to start from`);
     }
     try {
-      this.#replayed = apply(definition, this.#replayed, row);
+      this.#replayed = apply(definition, this.#createdWith, this.#replayed, row);
     } catch (error) {
       return this.#diverge(
         row.seq,
@@ -245,7 +266,7 @@ class ReplayCheck implements ChainCheck {
   finish(_db: Knex, workflow: WorkflowRow): Promise<ChainProblem[]> {
     const definition = this.#definition;
     if (definition && this.#replayed && !this.#diverged) {
-      for (const detail of storedDifferences(definition, this.#replayed, workflow)) {
+      for (const detail of storedDifferences(this.#replayed, workflow)) {
         this.#problems.push({ kind: 'snapshot', detail });
       }
     }
@@ -268,12 +289,13 @@ function supportedDefinition(workflow: WorkflowRow): WorkflowDefinition | undefi
 }
 
 /** How the stored workflow row differs from the replay of its history; empty when it does not. */
-function storedDifferences(
-  definition: WorkflowDefinition,
-  replayed: Replayed,
-  workflow: WorkflowRow,
-): string[] {
+function storedDifferences(replayed: Replayed, workflow: WorkflowRow): string[] {
   const differences: string[] = [];
+  if (workflow.machine_version !== replayed.definition.version) {
+    differences.push(
+      `the workflow is stored as ${workflow.machine} version ${workflow.machine_version}, its history replays to version ${replayed.definition.version}`,
+    );
+  }
   if (workflow.state !== replayed.state) {
     differences.push(
       `the workflow is in ${workflow.state}, its history replays to ${replayed.state}`,
@@ -289,11 +311,8 @@ function storedDifferences(
       `the workflow is at version ${workflow.version}, its history has ${replayed.version} applied events`,
     );
   }
-  // Compared as it would have been stored: the snapshot reached the jsonb column through
-  // JSON.stringify, which drops undefined and turns what JSON cannot hold into null.
-  const persisted: unknown = JSON.parse(
-    JSON.stringify(definition.machine.getPersistedSnapshot(replayed.snapshot)),
-  );
+  // Compared as it would have been stored: the snapshot reached the jsonb column as JSON.
+  const persisted = persistedForm(replayed.definition.machine, replayed.snapshot);
   if (canonicalJson(persisted) !== canonicalJson(workflow.snapshot)) {
     differences.push('the stored snapshot is not the one its history replays to');
   }
@@ -694,6 +713,11 @@ function accessAt(
 
 export interface Replayed {
   snapshot: AnyMachineSnapshot;
+  /**
+   * The definition as it stood at that row (see `definitionAt`): the machine of the version
+   * the snapshot belongs to, which a later MIGRATED row may have replaced.
+   */
+  definition: WorkflowDefinition;
   status: WorkflowRow['status'];
   version: number;
   state: string;
@@ -701,8 +725,20 @@ export interface Replayed {
 }
 
 /**
+ * The version of the machine a workflow was created with: the one its first MIGRATED row
+ * migrated from, or, when it was never migrated, the one it is stored with.
+ */
+export async function creationVersion(db: Knex, workflow: WorkflowRow): Promise<number> {
+  const first = await firstAppliedRowOfType(db, workflow.id, migratedType);
+  const from = first?.payload.fromVersion;
+  return typeof from === 'number' ? from : workflow.machine_version;
+}
+
+/**
  * The workflow as it was right after history row `seq`, rebuilt by replaying its applied
- * events through the machine from the input recorded on `CREATED`.
+ * events from the input recorded on `CREATED`, through the machine of the version it was
+ * created with, and from each MIGRATED row on through the machine of the version it reached.
+ * A version this server does not keep is refused with `UnknownMachineVersion`.
  */
 export async function replayTo(
   db: Knex,
@@ -710,22 +746,31 @@ export async function replayTo(
   seq: number,
 ): Promise<Replayed | undefined> {
   const definition = definitionOf(workflow);
+  const createdWith = await creationVersion(db, workflow);
+  if (!definitionAt(definition, createdWith)) {
+    throw new UnknownMachineVersion(workflow.id, workflow.machine, createdWith);
+  }
   let replayed: Replayed | undefined;
   for await (const page of historyPages(db, workflow.id, 1000, seq)) {
-    for (const row of page) replayed = apply(definition, replayed, row);
+    for (const row of page) replayed = apply(definition, createdWith, replayed, row);
   }
   return replayed;
 }
 
+/** One history row replayed onto the workflow as it stood before it. */
 function apply(
-  definition: WorkflowDefinition,
+  current: WorkflowDefinition,
+  createdWith: number,
   before: Replayed | undefined,
   row: HistoryRow,
 ): Replayed {
   if (before === undefined) {
+    const definition = definitionAt(current, createdWith);
+    if (!definition) throw new Error(`${current.name} version ${createdWith} is not kept`);
     const [snapshot] = initialTransition(definition.machine, row.payload);
     return {
       snapshot,
+      definition,
       status: statusOf(snapshot),
       version: 1,
       state: contractState(snapshot),
@@ -736,12 +781,48 @@ function apply(
   if (row.type === 'PARENT_CANCELLED') {
     return { ...before, status: 'cancelled', version: before.version + 1, at: row.at };
   }
+  if (row.type === migratedType) return migrated(current, before, row);
   // Evidence of a consent link is recorded beside the event; the machine never saw it.
   const { evidence: _evidence, ...event } = row.payload;
-  const [snapshot] = transition(definition.machine, before.snapshot, { ...event, type: row.type });
+  const [snapshot] = transition(before.definition.machine, before.snapshot, {
+    ...event,
+    type: row.type,
+  });
   return {
     snapshot,
+    definition: before.definition,
     status: statusOf(snapshot),
+    version: before.version + 1,
+    state: contractState(snapshot),
+    at: row.at,
+  };
+}
+
+/**
+ * A MIGRATED row replayed: the snapshot as the database held it then, upgraded as the
+ * migration at start upgraded it, and resolved with the machine of the version it reached.
+ */
+function migrated(current: WorkflowDefinition, before: Replayed, row: HistoryRow): Replayed {
+  const { fromVersion, toVersion } = row.payload;
+  if (fromVersion !== before.definition.version) {
+    throw new Error(
+      `it migrates from version ${String(fromVersion)}, but the workflow was at version ${before.definition.version}`,
+    );
+  }
+  const definition = typeof toVersion === 'number' ? definitionAt(current, toVersion) : undefined;
+  if (typeof toVersion !== 'number' || !definition || toVersion <= fromVersion) {
+    throw new Error(`it migrates to version ${String(toVersion)}, which this server does not keep`);
+  }
+  const snapshot = migrateSnapshot(
+    current,
+    persistedForm(before.definition.machine, before.snapshot),
+    fromVersion,
+    toVersion,
+  );
+  return {
+    snapshot,
+    definition,
+    status: migratedStatus(before.status, snapshot),
     version: before.version + 1,
     state: contractState(snapshot),
     at: row.at,

@@ -102,6 +102,7 @@ import {
   boundedType,
   consentEvidenceHash,
   nextHistoryRow,
+  type RowAuthor,
 } from './history-chain.ts';
 import {
   acceptedEventTypes,
@@ -516,10 +517,7 @@ export class Engine {
     row.head_hash = history.hash;
   }
 
-  /**
-   * The row's next state and the history row that records the event. The row binds what it
-   * caused outside the workflow's own columns: new access fields, a consent's evidence.
-   */
+  /** The row's next state and the history row that records the event (see `appliedStep`). */
   #applied(
     row: WorkflowRow,
     definition: WorkflowDefinition,
@@ -528,39 +526,8 @@ export class Engine {
     payload: Record<string, unknown>,
     cause: Cause,
     consent?: ConsentRow,
-  ): { change: Required<WorkflowChange>; history: HistoryRow } {
-    const to = contractState(next);
-    const providerId = chosenProvider(next) ?? row.provider_id;
-    const bindings: Bindings = {
-      ...(providerId === row.provider_id
-        ? {}
-        : { subject: accessFields({ ...row, provider_id: providerId }) }),
-      ...(consent ? { consent: { id: consent.id, sha256: consentEvidenceHash(consent) } } : {}),
-    };
-    const history = nextHistoryRow(
-      row,
-      {
-        type,
-        payload,
-        from: row.state,
-        to,
-        outcome: 'applied',
-        reason: null,
-        bindings: Object.keys(bindings).length > 0 ? bindings : null,
-      },
-      cause,
-    );
-    const change = {
-      snapshot: definition.machine.getPersistedSnapshot(next) as Record<string, unknown>,
-      state: to,
-      status: statusOf(next),
-      version: row.version + 1,
-      history_length: history.seq,
-      head_hash: history.hash,
-      updated_at: cause.now,
-      provider_id: providerId,
-    };
-    return { change, history };
+  ): { change: AppliedChange; history: HistoryRow } {
+    return appliedStep(row, definition, next, { type, payload }, cause, consent);
   }
 
   /** A refusal changes nothing but the history, which records it with its reason. */
@@ -1225,6 +1192,56 @@ export function chosenProvider(snapshot: AnyMachineSnapshot): string | null {
   return typeof chosen === 'string' && chosen !== '' ? chosen : null;
 }
 
+/** A row's columns after an applied step: the provider is always decided again. */
+export type AppliedChange = WorkflowChange & Pick<WorkflowRow, 'provider_id'>;
+
+/**
+ * The row's next state and the history row that records an applied step. The row binds what
+ * it caused outside the workflow's own columns: new access fields, a consent's evidence.
+ * `status` is the snapshot's unless the step says otherwise.
+ */
+export function appliedStep(
+  row: WorkflowRow,
+  definition: WorkflowDefinition,
+  next: AnyMachineSnapshot,
+  step: { type: string; payload: Record<string, unknown>; status?: WorkflowStatus },
+  author: RowAuthor,
+  consent?: ConsentRow,
+): { change: AppliedChange; history: HistoryRow } {
+  const to = contractState(next);
+  const providerId = chosenProvider(next) ?? row.provider_id;
+  const bindings: Bindings = {
+    ...(providerId === row.provider_id
+      ? {}
+      : { subject: accessFields({ ...row, provider_id: providerId }) }),
+    ...(consent ? { consent: { id: consent.id, sha256: consentEvidenceHash(consent) } } : {}),
+  };
+  const history = nextHistoryRow(
+    row,
+    {
+      type: step.type,
+      payload: step.payload,
+      from: row.state,
+      to,
+      outcome: 'applied',
+      reason: null,
+      bindings: Object.keys(bindings).length > 0 ? bindings : null,
+    },
+    author,
+  );
+  const change = {
+    snapshot: definition.machine.getPersistedSnapshot(next) as Record<string, unknown>,
+    state: to,
+    status: step.status ?? statusOf(next),
+    version: row.version + 1,
+    history_length: history.seq,
+    head_hash: history.hash,
+    updated_at: author.now,
+    provider_id: providerId,
+  };
+  return { change, history };
+}
+
 function refusalError(refusals: Refusal[]): RequirementUnmet {
   const details = Object.assign(
     {},
@@ -1383,7 +1400,7 @@ function startTimers(
 }
 
 /** What a row's stored columns become after steps applied in memory. */
-function changeOf(row: WorkflowRow): Required<WorkflowChange> {
+function changeOf(row: WorkflowRow): AppliedChange {
   return {
     snapshot: row.snapshot,
     state: row.state,

@@ -21,6 +21,13 @@ export interface RowContent {
   bindings?: Bindings | null;
 }
 
+/**
+ * The type of the row that records a workflow's migration to a newer version of its machine,
+ * written at start by the engine itself: no machine declares it, webhooks announce nothing of
+ * it, and the audit's replay upgrades the snapshot there.
+ */
+export const migratedType = 'MIGRATED';
+
 /** The next row of a workflow's chain, hashed onto the head the workflow row records. */
 export function nextHistoryRow(
   workflow: Pick<WorkflowRow, 'id' | 'history_length' | 'head_hash'>,

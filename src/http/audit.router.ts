@@ -24,7 +24,7 @@ import type { WorkflowRow } from '../store/workflows.ts';
 import { apiSchema } from './api-schema.ts';
 import { dbInt, dbIntParam } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
-import { workflow } from './schemas.ts';
+import { workflowAtRow } from './schemas.ts';
 import { streamResponse } from './stream-response.ts';
 import { parseBody, parseWith } from './validate.ts';
 import { visibleWorkflow } from './visible-workflow.ts';
@@ -134,7 +134,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     tag: 'Audit',
     summary: 'The workflow as it was right after history row seq, rebuilt by replay',
     roles: 'whoever may read the workflow history',
-    response: { status: 200, schema: workflow },
+    response: { status: 200, schema: workflowAtRow },
     errors: [401, 404, 409, 422],
   });
   router.get('/v1/workflows/:id/history/:seq/state', async (req, res) => {
@@ -147,6 +147,7 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     if (!replayed) throw new NotFound('history row');
     const then: WorkflowRow = {
       ...row,
+      machine_version: replayed.definition.version,
       state: replayed.state,
       status: replayed.status,
       version: replayed.version,
@@ -155,8 +156,17 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     };
     // Bill-to information once handed over stays visible, in past states too.
     const withhold = withholdsBillTo(principal, restore(definitionOf(row), row).context);
+    // Before a migration the workflow shows as its version then was: that machine's state
+    // and next events (with today's roles for them), and no flags.
     res.json(
-      toWorkflowView(then, definitionOf(row), replayed.snapshot, replayed.at, principal, withhold),
+      toWorkflowView(
+        then,
+        replayed.definition,
+        replayed.snapshot,
+        replayed.at,
+        principal,
+        withhold,
+      ),
     );
   });
 

@@ -210,6 +210,25 @@ export const workflow = apiSchema(
   z.union([...[...definitions.values()].map(machineWorkflow), unsupportedWorkflow]),
 );
 
+/**
+ * A workflow as an earlier version of its machine kept it: what time travel shows at a row
+ * written before the workflow was migrated. Which versions are stored changes with the
+ * data, not with this document, so their shape is described by `machineVersion` alone.
+ */
+const pastVersionWorkflow = apiSchema(
+  'PastVersionWorkflow',
+  z.object({
+    ...workflowFields,
+    context: z
+      .record(z.string(), z.unknown())
+      .describe('as `machineVersion` of the machine kept it; bill-to withheld as everywhere'),
+    output: z.unknown().optional().describe('once the workflow is done'),
+  }),
+);
+
+/** The workflow right after one of its history rows: as it is stored now, or as a past version kept it. */
+export const workflowAtRow = apiSchema('WorkflowAtRow', z.union([workflow, pastVersionWorkflow]));
+
 export const workflowQuery = z.strictObject({
   machine: z.string().optional(),
   state: z.string().optional(),

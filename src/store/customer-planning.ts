@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { HistoryRow } from './history.ts';
+import { historyRecord, type HistoryRow } from './history.ts';
 import type { NewTimer } from './timers.ts';
 import type { WorkflowChange, WorkflowRow } from './workflows.ts';
 
@@ -47,19 +47,14 @@ export async function checkParentReferences(tx: Knex.Transaction): Promise<void>
  */
 const chunk = 1000;
 
-async function insertInChunks<T>(db: Knex, table: string, rows: readonly T[]): Promise<void> {
+export async function insertInChunks<T>(
+  db: Knex,
+  table: string,
+  rows: readonly T[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
     await db(table).insert(rows.slice(i, i + chunk));
   }
-}
-
-function historyRecord(row: HistoryRow): Record<string, unknown> {
-  return {
-    ...row,
-    payload: JSON.stringify(row.payload),
-    reason: row.reason === null ? null : JSON.stringify(row.reason),
-    bindings: row.bindings === null ? null : JSON.stringify(row.bindings),
-  };
 }
 
 /**

@@ -38,6 +38,16 @@ export interface HistoryRow {
   bindings: Bindings | null;
 }
 
+/** A history row as an insert takes it: its JSON columns as text. */
+export function historyRecord(row: HistoryRow): Record<string, unknown> {
+  return {
+    ...row,
+    payload: JSON.stringify(row.payload),
+    reason: row.reason === null ? null : JSON.stringify(row.reason),
+    bindings: row.bindings === null ? null : JSON.stringify(row.bindings),
+  };
+}
+
 export async function listHistory(
   db: Knex,
   workflowId: string,
@@ -58,6 +68,18 @@ export async function findHistoryRow(
   seq: number,
 ): Promise<HistoryRow | undefined> {
   return db<HistoryRow>('history').where({ workflow_id: workflowId, seq }).first();
+}
+
+/** The first applied row of a type in a workflow's history, if it has one. */
+export async function firstAppliedRowOfType(
+  db: Knex,
+  workflowId: string,
+  type: string,
+): Promise<HistoryRow | undefined> {
+  return db<HistoryRow>('history')
+    .where({ workflow_id: workflowId, type, outcome: 'applied' })
+    .orderBy('seq')
+    .first();
 }
 
 /** A workflow's history in pages of `size`, so a long one is never held in memory at once. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Principal } from '../auth/principal.ts';
-import type { HistoryRow } from './history.ts';
+import { insertInChunks } from './customer-planning.ts';
+import { historyRecord, type HistoryRow } from './history.ts';
 
 export type WorkflowStatus = 'active' | 'done' | 'cancelled';
 
@@ -69,11 +70,12 @@ export async function lockWorkflowAfterAncestors(
   return row;
 }
 
+/** What a step changes of a workflow row; a migration's step moves its machine version too. */
 export type WorkflowChange = Pick<
   WorkflowRow,
   'snapshot' | 'state' | 'status' | 'version' | 'history_length' | 'head_hash' | 'updated_at'
 > &
-  Partial<Pick<WorkflowRow, 'provider_id'>>;
+  Partial<Pick<WorkflowRow, 'provider_id' | 'machine_version'>>;
 
 /**
  * Writes a workflow's change and the history row that explains it in one statement, so the
@@ -169,6 +171,59 @@ function noticeInsert(
       history.at,
     ],
   };
+}
+
+/**
+ * One step for each of many workflows the caller holds locked, in two statements: every row
+ * moves to its change (compare-and-set on version and history length, as `writeStep`), then
+ * every history row is appended. Fewer rows written than given means someone wrote under
+ * the locks: a bug, and the transaction is abandoned. Steps of a batch of workflows, such as
+ * a migration's, then cost two round trips instead of one per workflow.
+ */
+export async function writeStepsOfMany(
+  tx: Knex.Transaction,
+  steps: ReadonlyArray<{
+    current: Pick<WorkflowRow, 'id' | 'version' | 'history_length'>;
+    change: Required<WorkflowChange>;
+    history: HistoryRow;
+  }>,
+): Promise<void> {
+  if (steps.length === 0) return;
+  const row =
+    '(?::text, ?::integer, ?::integer, ?::jsonb, ?::integer, ?::text, ?::text, ?::integer, ?::integer, ?::text, ?::timestamptz, ?::text)';
+  const result: { rows: unknown[] } = await tx.raw(
+    `UPDATE workflows AS w SET
+       snapshot = v.snapshot, machine_version = v.machine_version, state = v.state,
+       status = v.status, version = v.version, history_length = v.history_length,
+       head_hash = v.head_hash, updated_at = v.updated_at, provider_id = v.provider_id
+     FROM (VALUES ${steps.map(() => row).join(', ')}) AS v(
+       id, old_version, old_length, snapshot, machine_version, state, status, version,
+       history_length, head_hash, updated_at, provider_id)
+     WHERE w.id = v.id AND w.version = v.old_version AND w.history_length = v.old_length
+     RETURNING w.id`,
+    steps.flatMap(({ current, change }) => [
+      current.id,
+      current.version,
+      current.history_length,
+      JSON.stringify(change.snapshot),
+      change.machine_version,
+      change.state,
+      change.status,
+      change.version,
+      change.history_length,
+      change.head_hash,
+      change.updated_at,
+      change.provider_id,
+    ]),
+  );
+  if (result.rows.length !== steps.length) {
+    throw new Error(`${steps.length - result.rows.length} workflows changed under their locks`);
+  }
+  await insertInChunks(
+    tx,
+    'history',
+    steps.map((s) => historyRecord(s.history)),
+  );
 }
 
 /** A new workflow and its first history row, in one statement for the same reasons. */
@@ -356,4 +411,70 @@ export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): 
 /** Text matched literally inside a LIKE pattern: its own `%`, `_` and backslash escaped. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** How many workflows each version of each machine holds, with the smallest id of each. */
+export async function countMachineVersions(
+  db: Knex,
+): Promise<Array<{ machine: string; machine_version: number; count: number }>> {
+  const rows = await db('workflows')
+    .select('machine', 'machine_version')
+    .count<Array<{ machine: string; machine_version: number; count: string | number }>>({
+      count: '*',
+    })
+    .groupBy('machine', 'machine_version')
+    .orderBy(['machine', 'machine_version']);
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}
+
+/** A few ids of the workflows of one machine version, to name them. */
+export async function workflowIdsAtVersion(
+  db: Knex,
+  machine: string,
+  version: number,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db<WorkflowRow>('workflows')
+    .where({ machine, machine_version: version })
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
+  return rows.map((r) => r.id);
+}
+
+/** The next ids, after `afterId`, of a machine's workflows stored by a version older than `version`. */
+export async function workflowIdsBelowVersion(
+  db: Knex,
+  machine: string,
+  version: number,
+  afterId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db<WorkflowRow>('workflows')
+    .where('machine', machine)
+    .andWhere('machine_version', '<', version)
+    .andWhere('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Locks those of `ids` still stored by a version older than `version`, in id order, so two
+ * processes that lock overlapping sets queue instead of deadlocking. A row another process
+ * moved on while this one waited is read as it now is, and left out.
+ */
+export async function lockWorkflowsBelowVersion(
+  tx: Knex.Transaction,
+  ids: readonly string[],
+  machine: string,
+  version: number,
+): Promise<WorkflowRow[]> {
+  return tx<WorkflowRow>('workflows')
+    .whereIn('id', [...ids])
+    .andWhere('machine', machine)
+    .andWhere('machine_version', '<', version)
+    .orderBy('id')
+    .forNoKeyUpdate();
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { migratedType } from '../engine/history-chain.ts';
 
 /** What a subscription can ask to hear. */
 export const webhookEventTypes = [
@@ -53,10 +54,12 @@ export interface RecordedStep {
 /**
  * The events a recorded step announces. A workflow's creation announces nothing (its
  * parent's step does), nor does a child cancelled with its parent: its state stays, and the
- * transition's `transition.cancelled` says it.
+ * transition's `transition.cancelled` says it. Nor does a migration, even where it renames a
+ * state.
  */
 export function eventsOfStep(step: RecordedStep): WebhookEventType[] {
-  if (step.from === null) return [];
+  // A migration to a newer machine version changes how a state is kept, not what happened.
+  if (step.from === null || step.type === migratedType) return [];
   const events: WebhookEventType[] = [];
   if (step.from !== step.to) events.push('workflow.state_changed');
   const specific = specificEvent(step);

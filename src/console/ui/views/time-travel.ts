@@ -23,6 +23,9 @@ function pastView(workflow: Workflow): HTMLElement {
       ],
       h('dt', {}, 'Version'),
       h('dd', {}, String(workflow.version)),
+      // Before a migration, the state and what it held are those of an older machine.
+      h('dt', {}, 'Machine version'),
+      h('dd', {}, String(workflow.machineVersion)),
     ),
     // Beside the summary, not inside it: one level of nesting less leaves the values room.
     h('h4', {}, 'What it held'),
