@@ -1176,11 +1176,11 @@ export interface components {
             /** @enum {string} */
             decision: "consent" | "decline";
             /** @default  */
-            name: string;
+            name?: string;
             /** @default  */
-            email: string;
+            email?: string;
             /** @default  */
-            reason: string;
+            reason?: string;
         };
         AuditDigest: {
             generatedAt: string;
@@ -1221,7 +1221,7 @@ export interface components {
              * @description How many matching workflows this call takes.
              * @default 100
              */
-            limit: number;
+            limit?: number;
             /** @description `nextCursor` of the previous call, to go on */
             cursor?: string;
         };
@@ -1326,7 +1326,7 @@ export interface components {
         };
         CreateConsentRequestRequest: {
             /** @default 14 */
-            expiresInDays: number;
+            expiresInDays?: number;
         };
         CreatePartnerRequest: {
             name: string;
@@ -1400,7 +1400,7 @@ export interface components {
                 address?: string;
             };
             /** @default [] */
-            subscriptions: components["schemas"]["Subscription"][];
+            subscriptions?: components["schemas"]["SubscriptionInput"][];
             providerNeedsAdmin?: boolean;
         };
         /** @description the newest workflow of this machine for the customer; null until there is one */
@@ -2011,21 +2011,21 @@ export interface components {
         };
         RevokeConsentRequestRequest: {
             /** @default revoked by the partner */
-            reason: string;
+            reason?: string;
         };
         RevokePrincipalRequest: {
             reason?: string;
         };
         RotatePrincipalRequest: {
             /** @default 86400 */
-            overlapSeconds: number;
+            overlapSeconds?: number;
         };
         RotateWebhookSecretRequest: {
             /**
              * @description how long the old secret keeps signing beside the new one; a day if not given
              * @default 86400
              */
-            overlapSeconds: number;
+            overlapSeconds?: number;
         };
         StartTransitionRequest: {
             partnerId: string;
@@ -2038,9 +2038,59 @@ export interface components {
             id: string;
             offer: string;
             /** @enum {string} */
-            kind: "nce_license" | "azure_plan" | "legacy_license" | "legacy_azure";
+            kind: "nce_license" | "azure_plan" | "azure_reservation" | "azure_savings_plan" | "software" | "marketplace_saas" | "legacy_license" | "legacy_azure";
             quantity: number;
             baseSubscriptionId?: string;
+            /**
+             * @description Only an active subscription can transfer; a trial cannot.
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "expired" | "trial";
+            /**
+             * Format: date
+             * @description The day the current term ends (YYYY-MM-DD); a transfer keeps it.
+             */
+            termEndDate?: string;
+            /**
+             * @description How the subscription is billed; a transfer keeps it.
+             * @enum {string}
+             */
+            billingCycle?: "monthly" | "annual" | "triennial" | "one_time" | "none";
+            /**
+             * @description For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.
+             * @default false
+             */
+            transferEligible: boolean;
+        };
+        SubscriptionInput: {
+            id: string;
+            offer: string;
+            /** @enum {string} */
+            kind: "nce_license" | "azure_plan" | "azure_reservation" | "azure_savings_plan" | "software" | "marketplace_saas" | "legacy_license" | "legacy_azure";
+            quantity: number;
+            baseSubscriptionId?: string;
+            /**
+             * @description Only an active subscription can transfer; a trial cannot.
+             * @default active
+             * @enum {string}
+             */
+            status?: "active" | "suspended" | "expired" | "trial";
+            /**
+             * Format: date
+             * @description The day the current term ends (YYYY-MM-DD); a transfer keeps it.
+             */
+            termEndDate?: string;
+            /**
+             * @description How the subscription is billed; a transfer keeps it.
+             * @enum {string}
+             */
+            billingCycle?: "monthly" | "annual" | "triennial" | "one_time" | "none";
+            /**
+             * @description For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.
+             * @default false
+             */
+            transferEligible?: boolean;
         };
         /** @description Calls the transfer off; the provider may do so only before the submission. Sent by: provider, manager, global_admin. */
         SubscriptionTransferCancelEvent: {
