@@ -665,6 +665,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transitions/{id}/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything that would stop or slow each customer’s transfer, found before it starts
+         * @description For every direct-bill customer still to move (neither moved nor excluded) and for the partner, the findings: `blocker` (a transfer would be refused as the data stands), `action` (a step to take by hand) or `info`, each with a plain `detail` and the subscription it is about. Works out the rules from what is stored and from where the customer’s workflows stand, in any state of the transition, final ones included. JSON by default; `Accept: text/csv` gives one row per finding (the partner’s with empty customer cells). A provider is not told a customer’s bill-to country before its bill-to was shared.
+         *
+         *     Who: the partner's manager and global_admin, the transition's chosen provider, auditor, admin; another provider that may read the transition gets 403.
+         */
+        get: operations["getTransitionPreflight"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/machines": {
         parameters: {
             query?: never;
@@ -1794,6 +1816,84 @@ export interface components {
             profile: components["schemas"]["EnrollmentProfile"];
             createdAt: string;
             updatedAt: string;
+        };
+        Preflight: {
+            transitionId: string;
+            partnerId: string;
+            /** @description the transition's state when the report was made */
+            state: string;
+            /** @description the provider chosen, once there is one */
+            providerId: string | null;
+            /**
+             * Format: date
+             * @description the UTC date days are counted from (`term_ending_soon`)
+             */
+            asOf: string;
+            /** @description where the customers must be billed to move */
+            region: {
+                /** @description ISO 3166-1 alpha-2 */
+                code: string;
+                /**
+                 * @description the chosen provider's region, or before one is chosen the partner's CSP region
+                 * @enum {string}
+                 */
+                source: "provider" | "partner";
+            };
+            /** @description about the partner: whether it can be the partner of record on the transfers */
+            partnerFindings: components["schemas"]["PreflightFinding"][];
+            /** @description every direct-bill customer still to move (neither moved nor excluded), in import order, with its findings (possibly none) */
+            customers: {
+                customerId: string;
+                name: string;
+                tenantId: string;
+                findings: components["schemas"]["PreflightFinding"][];
+            }[];
+            totals: {
+                /** @description customers still to move */
+                customers: number;
+                /** @description of them, those with at least one blocker of their own */
+                customersBlocked: number;
+                /** @description every finding, the partner’s included */
+                bySeverity: {
+                    blocker: number;
+                    action: number;
+                    info: number;
+                };
+                /** @description every code, 0 when not found */
+                byCode: {
+                    partner_of_record_not_ready: number;
+                    customer_region_mismatch: number;
+                    legacy_azure_blocks_transfer: number;
+                    legacy_subscription_requires_migration: number;
+                    subscription_not_active: number;
+                    marketplace_not_transferable: number;
+                    addon_without_base: number;
+                    mca_acceptance_required: number;
+                    gdap_required: number;
+                    term_ending_soon: number;
+                    azure_reservation_transfers: number;
+                    azure_savings_plan_transfers: number;
+                    software_transfers: number;
+                    marketplace_saas_transfers: number;
+                    partner_of_record_ready: number;
+                };
+            };
+        };
+        PreflightFinding: {
+            /**
+             * @description What was found. Severity of each: `partner_of_record_not_ready` blocker, `customer_region_mismatch` blocker, `legacy_azure_blocks_transfer` blocker, `legacy_subscription_requires_migration` blocker, `subscription_not_active` blocker, `marketplace_not_transferable` blocker, `addon_without_base` blocker, `mca_acceptance_required` action, `gdap_required` action, `term_ending_soon` info, `azure_reservation_transfers` info, `azure_savings_plan_transfers` info, `software_transfers` info, `marketplace_saas_transfers` info, `partner_of_record_ready` info.
+             * @enum {string}
+             */
+            code: "partner_of_record_not_ready" | "customer_region_mismatch" | "legacy_azure_blocks_transfer" | "legacy_subscription_requires_migration" | "subscription_not_active" | "marketplace_not_transferable" | "addon_without_base" | "mca_acceptance_required" | "gdap_required" | "term_ending_soon" | "azure_reservation_transfers" | "azure_savings_plan_transfers" | "software_transfers" | "marketplace_saas_transfers" | "partner_of_record_ready";
+            /**
+             * @description `blocker`: as the data stands a transfer would be refused; `action`: a step someone must take by hand; `info`: nothing to do.
+             * @enum {string}
+             */
+            severity: "blocker" | "action" | "info";
+            /** @description the subscription it is about (its new id once migrated); absent for the customer */
+            subscriptionId?: string;
+            /** @description what is wrong and what to do, in plain words */
+            detail: string;
         };
         Principal: {
             id: string;
@@ -4615,6 +4715,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTransitionPreflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preflight"];
+                    /** @example customerId,customerName,tenantId,code,severity,subscriptionId,detail */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
