@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
-import type { SubscriptionRow } from '../store/customers.ts';
-import type { PreflightData } from '../store/preflight.ts';
+import type { PreflightData, PreflightSubscriptionRow } from '../store/preflight.ts';
 import {
   customerFindings,
   partnerFindings,
@@ -96,7 +95,7 @@ export function preflightReport(
   };
 }
 
-function toStored(s: SubscriptionRow): StoredSubscription {
+function toStored(s: PreflightSubscriptionRow): StoredSubscription {
   return {
     id: s.id,
     kind: s.kind,
