@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Router } from 'express';
 import { principalOf } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -11,10 +10,9 @@ import { Forbidden, NotFound } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { loadPreflight } from '../store/preflight.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
-import { csvEncoder } from './csv.ts';
+import { csvText } from './csv.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { preflightReport as preflightSchema } from './preflight-schemas.ts';
-import { streamResponse } from './stream-response.ts';
 import { visibleWorkflow } from './visible-workflow.ts';
 
 interface Deps {
@@ -65,16 +63,8 @@ export function createPreflightRouter({ db, catalog, now }: Deps): Router {
       principal,
       now(),
     );
-    if (!csv) {
-      res.json(report);
-      return;
-    }
-    res.status(200).type('text/csv');
-    await streamResponse(
-      res,
-      Readable.from(preflightCsvRecords(report)),
-      csvEncoder(preflightCsvColumns),
-    );
+    if (csv) res.type('text/csv').send(csvText(preflightCsvColumns, preflightCsvRecords(report)));
+    else res.json(report);
   });
 
   return router;
