@@ -9,6 +9,8 @@
  *   npm run bench -- --import-only  only the large import into a migrating transition
  *   npm run bench -- --console-only the console in headless Chromium, for a partner with
  *                                   10,000 customers
+ *   npm run bench -- --preflight-only the preflight of a partner with 10,000 customers, on
+ *                                   Postgres and on the embedded database
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,12 @@ import {
   type Partner,
 } from './scenario.ts';
 import { ServerProcess } from './server-process.ts';
+import {
+  embeddedPreflightPhase,
+  preflightLine,
+  preflightPhase,
+  type PreflightFigures,
+} from './preflight.ts';
 import { measure, percentile, type Rate } from './stats.ts';
 import { webhookLine, webhookPhase } from './webhooks.ts';
 
@@ -40,6 +48,10 @@ const largeImport = quick ? 2000 : 10_000;
 const importOnly = args.has('--import-only');
 const consoleOnly = args.has('--console-only');
 const webhooksOnly = args.has('--webhooks-only');
+const preflightOnly = args.has('--preflight-only');
+const preflightCustomers = quick ? 2000 : 10_000;
+const preflightSubscriptions = 3;
+const preflightRepetitions = quick ? 3 : 5;
 const consoleCustomers = quick ? 2000 : 10_000;
 const consoleRepetitions = quick ? 2 : 5;
 const concurrencies = [1, 8, 32];
@@ -77,7 +89,7 @@ async function main(): Promise<void> {
     await db.destroy();
 
     const ceilings: Record<number, Rate> = {};
-    const fewPhases = importOnly || consoleOnly || webhooksOnly;
+    const fewPhases = importOnly || consoleOnly || webhooksOnly || preflightOnly;
     if (!fewPhases) log(`Ceiling: the database alone, ${seconds}s per level`);
     for (const c of fewPhases ? [] : concurrencies) {
       ceilings[c] = await ceiling(databaseUrl, c, seconds);
@@ -117,6 +129,13 @@ async function main(): Promise<void> {
       } finally {
         await db.destroy();
       }
+      return;
+    }
+
+    if (preflightOnly) {
+      const figures = await preflightPhases(api);
+      if (asJson) process.stdout.write(`${JSON.stringify({ preflight: figures }, null, 2)}\n`);
+      else process.stdout.write(`${figures.map(preflightLine).join('\n')}\n`);
       return;
     }
 
@@ -208,6 +227,7 @@ async function main(): Promise<void> {
     // The console on that same partner, now with 10,010 customers.
     log('Console: the large partner in headless Chromium');
     const consoleFigures = await consolePhase(api, large, consoleRepetitions, log);
+    const preflight = await preflightPhases(api);
 
     const result = {
       machine: {
@@ -225,6 +245,7 @@ async function main(): Promise<void> {
       flatSpread: spread,
       import: imports,
       console: consoleFigures,
+      preflight,
     };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -237,6 +258,15 @@ async function main(): Promise<void> {
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   }
+}
+
+/** The preflight of a large partner, on the benchmark's Postgres, then on the embedded database. */
+async function preflightPhases(api: Api): Promise<PreflightFigures[]> {
+  const args = [preflightCustomers, preflightSubscriptions, preflightRepetitions, log] as const;
+  return [
+    await preflightPhase(api, adminToken, 'postgres', ...args),
+    await embeddedPreflightPhase(adminToken, ...args),
+  ];
 }
 
 /** A large import into a migrating transition, with events on that transition meanwhile. */
@@ -272,6 +302,7 @@ function printTable(r: {
   flatSpread: number;
   import: ImportUnderLoad;
   console: ConsoleFigures;
+  preflight: PreflightFigures[];
 }): void {
   const out: string[] = [];
   out.push(
@@ -303,6 +334,8 @@ function printTable(r: {
   out.push(importLine(r.import));
   out.push('');
   out.push(...consoleLines(r.console));
+  out.push('');
+  out.push(...r.preflight.map(preflightLine));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -22,7 +22,11 @@ const header = `/**
 
 async function clientTypes(): Promise<string> {
   const document = await describeApi();
-  const ast = await openapiTS(JSON.stringify(document), { alphabetize: false });
+  // A field with a default may be left out of a request: only `required` makes it required.
+  const ast = await openapiTS(JSON.stringify(document), {
+    alphabetize: false,
+    defaultNonNullable: false,
+  });
   return `${header}\n${astToString(ast)}`;
 }
 

@@ -25,6 +25,7 @@ import { callerScoped, notStored, securityHeaders } from './http/security-header
 import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowBatchRouter } from './http/workflow-batch.router.ts';
 import { createTransitionRouter } from './http/transitions.router.ts';
+import { createPreflightRouter } from './http/preflight.router.ts';
 import { createWebhookRouter } from './http/webhooks.router.ts';
 import type { Resolve } from './webhooks/target.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
@@ -156,6 +157,7 @@ export function createApp({
   app.use(createWorkflowBatchRouter({ db, engine, catalog }));
   app.use(createWorkflowRouter({ db, engine, catalog }));
   app.use(createTransitionRouter({ db, catalog, now }));
+  app.use(createPreflightRouter({ db, catalog, now }));
   app.use(createMachineRouter({ catalog }));
   app.use(createTimerRouter({ db, catalog, now }));
   app.use(

@@ -142,6 +142,9 @@ describe('customer import', () => {
             kind: 'nce_license',
             quantity: 5,
             baseSubscriptionId: 'base-1',
+            status: 'trial',
+            termEndDate: '2027-01-31',
+            billingCycle: 'monthly',
           },
         ],
       }),
@@ -154,17 +157,27 @@ describe('customer import', () => {
       many.body as { items: Array<{ id: string; name: string; subscriptions: unknown[] }> }
     ).items;
     expect(items.map((c) => c.name)).toEqual(batch.map((c) => c.name));
-    // Left out, a subscription is active and not marked transferable as a marketplace item.
-    const defaults = { status: 'active', transferEligible: false };
+    // What the import leaves out is stored as active, with no known term and no transfer
+    // allowance; what it gives comes back as given.
     expect(items[0]!.subscriptions).toEqual([
-      { id: 'base-1', offer: 'Microsoft 365 E3', kind: 'nce_license', quantity: 5, ...defaults },
+      {
+        id: 'base-1',
+        offer: 'Microsoft 365 E3',
+        kind: 'nce_license',
+        quantity: 5,
+        status: 'active',
+        transferEligible: false,
+      },
       {
         id: 'addon-1',
         offer: 'Teams Phone',
         kind: 'nce_license',
         quantity: 5,
         baseSubscriptionId: 'base-1',
-        ...defaults,
+        status: 'trial',
+        termEndDate: '2027-01-31',
+        billingCycle: 'monthly',
+        transferEligible: false,
       },
     ]);
     expect(items[1]).toMatchObject({ providerNeedsAdmin: true });

@@ -255,6 +255,11 @@ const matrix: Record<string, Row> = {
   // Everyone may list; each sees the transitions of its own scope (none for some).
   'GET /v1/transitions': { path: () => '/v1/transitions', expected: signedIn(200) },
   'GET /v1/workflows': { path: () => '/v1/workflows', expected: signedIn(200) },
+  // Only the chosen provider reads it: provider A is the one chosen here.
+  'GET /v1/transitions/:id/preflight': {
+    path: () => `/v1/transitions/${ids.transitionA}/preflight`,
+    expected: readersOfA(200),
+  },
   'GET /v1/workflows/:id/customers': {
     path: () => `/v1/workflows/${ids.transitionA}/customers`,
     expected: readersOfA(200),

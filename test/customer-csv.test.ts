@@ -59,13 +59,35 @@ const expectedBody = [
     },
     providerNeedsAdmin: false,
     subscriptions: [
-      { id: 'fab-e3', offer: 'Microsoft 365 E3', kind: 'nce_license', quantity: 25 },
+      {
+        id: 'fab-e3',
+        offer: 'Microsoft 365 E3',
+        kind: 'nce_license',
+        quantity: 25,
+        status: 'active',
+        termEndDate: '2027-03-31',
+        billingCycle: 'annual',
+        transferEligible: false,
+      },
       {
         id: 'fab-phone',
         offer: 'Teams Phone',
         kind: 'nce_license',
         quantity: 25,
         baseSubscriptionId: 'fab-e3',
+        status: 'active',
+        termEndDate: '2027-03-31',
+        billingCycle: 'annual',
+        transferEligible: false,
+      },
+      {
+        id: 'fab-crm',
+        offer: 'Contoso CRM',
+        kind: 'marketplace_saas',
+        quantity: 25,
+        status: 'active',
+        billingCycle: 'monthly',
+        transferEligible: false,
       },
     ],
   },
@@ -84,7 +106,7 @@ describe('customers from CSV files', () => {
     const converted = convertCustomerCsv({ customers: example('customers.csv') });
     expect(converted.errors).toEqual([]);
     expect(converted.customers).toEqual(expectedBody);
-    expect(converted.subscriptionCount).toBe(2);
+    expect(converted.subscriptionCount).toBe(3);
     // The quoted address spans two lines: the rows after it keep a spreadsheet's numbering.
     expect(converted.rows).toEqual([
       {
@@ -92,9 +114,10 @@ describe('customers from CSV files', () => {
         subscriptions: [
           { file: 'customers', row: 3 },
           { file: 'customers', row: 4 },
+          { file: 'customers', row: 5 },
         ],
       },
-      { customer: { file: 'customers', row: 5 }, subscriptions: [] },
+      { customer: { file: 'customers', row: 6 }, subscriptions: [] },
     ]);
     expect(customerImport.safeParse(converted.customers).success).toBe(true);
   });
@@ -112,11 +135,12 @@ describe('customers from CSV files', () => {
       subscriptions: example('subscriptions.csv'),
     });
     expect(converted.errors).toEqual([]);
-    expect(converted.subscriptionCount).toBe(2);
+    expect(converted.subscriptionCount).toBe(3);
     expect(converted.customers[0]?.subscriptions).toEqual(expectedBody[0]?.subscriptions);
     expect(converted.rows[0]?.subscriptions).toEqual([
       { file: 'subscriptions', row: 2 },
       { file: 'subscriptions', row: 3 },
+      { file: 'subscriptions', row: 4 },
     ]);
     expect(converted.customers[1]?.subscriptions).toEqual([]);
   });
@@ -146,7 +170,14 @@ describe('customers from CSV files', () => {
     });
     expect(converted.errors).toEqual([]);
     expect(converted.customers[0]?.subscriptions).toEqual([
-      { id: 's1', offer: 'E3', kind: 'nce_license', quantity: 3 },
+      {
+        id: 's1',
+        offer: 'E3',
+        kind: 'nce_license',
+        quantity: 3,
+        status: 'active',
+        transferEligible: false,
+      },
     ]);
   });
 
@@ -169,7 +200,7 @@ describe('a header the format does not know', () => {
         customers: `name,tenantId,tenantId,acquiredAs,billTo.companyName,billTo.email,billTo.country,colour\nx,y,y,z,a,b,c,red\n`,
       }),
     ).toEqual([
-      '1 colour: unknown column "colour"; the customers file\'s columns are record, name, tenantId, acquiredAs, mcaAcceptance, billTo.companyName, billTo.email, billTo.country, billTo.address, providerNeedsAdmin, subscriptionId, offer, kind, quantity, baseSubscriptionId',
+      '1 colour: unknown column "colour"; the customers file\'s columns are record, name, tenantId, acquiredAs, mcaAcceptance, billTo.companyName, billTo.email, billTo.country, billTo.address, providerNeedsAdmin, subscriptionId, offer, kind, quantity, baseSubscriptionId, status, termEndDate, billingCycle, transferEligible',
       '1 tenantId: this column appears twice',
       '1 mcaAcceptance: this column is missing',
     ]);
@@ -194,7 +225,7 @@ describe('a header the format does not know', () => {
         subscriptions: 'tenantId,subscriptionId,offer,kind,quantity,name\n',
       }),
     ).toEqual([
-      'subscriptions 1 name: unknown column "name"; the subscriptions file\'s columns are tenantId, subscriptionId, offer, kind, quantity, baseSubscriptionId',
+      'subscriptions 1 name: unknown column "name"; the subscriptions file\'s columns are tenantId, subscriptionId, offer, kind, quantity, baseSubscriptionId, status, termEndDate, billingCycle, transferEligible',
     ]);
   });
 
@@ -294,7 +325,7 @@ describe('bad rows, each with its row, column and reason', () => {
     expect(errorsOf({ customers })).toEqual([
       '3 quantity: must be a whole number such as 25',
       '4 quantity: must be at least 0',
-      '5 kind: must be one of nce_license, azure_plan, legacy_license, legacy_azure',
+      '5 kind: must be one of nce_license, azure_plan, azure_reservation, azure_savings_plan, software, marketplace_saas, legacy_license, legacy_azure',
       '6 subscriptionId: repeats the subscriptionId of row 3',
       '7 baseSubscriptionId: must name another subscription of the same customer',
       '8 tenantId: no customer row has this tenantId',
@@ -340,6 +371,82 @@ describe('bad rows, each with its row, column and reason', () => {
     const converted = convertCustomerCsv({ customers: `${customerHeader}\n${lines.join('\n')}` });
     expect(converted.errors.map((e) => `${e.row}: ${e.message}`)).toEqual([
       '10002: is customer 10001: an import takes at most 10,000 customers; split the file',
+    ]);
+  });
+});
+
+describe("a subscription's status, term, billing and transfer eligibility", () => {
+  const head =
+    'tenantId,subscriptionId,offer,kind,quantity,status,termEndDate,billingCycle,transferEligible';
+  const convert = (...rows: string[]) =>
+    convertCustomerCsv({
+      customers: `${customerHeader}\n${customerLine(fabrikam)}\n`,
+      subscriptions: `${head}\n${rows.join('\n')}\n`,
+    });
+
+  it('when the columns are filled, in any case and with spaces, then each subscription carries them; when empty, the defaults apply', () => {
+    const converted = convert(
+      `${fabrikam},ri,Reserved VM,Azure reservation,1,Active,2027-06-30,Triennial,`,
+      `${fabrikam},crm,Contoso CRM,Marketplace SaaS,5,,,Monthly,Yes`,
+      `${fabrikam},tools,Visio 2024,software,2,trial,,one time,no`,
+      `${fabrikam},e3,E3,nce_license,10,,,,`,
+    );
+    expect(converted.errors).toEqual([]);
+    expect(converted.customers[0]?.subscriptions).toEqual([
+      {
+        id: 'ri',
+        offer: 'Reserved VM',
+        kind: 'azure_reservation',
+        quantity: 1,
+        status: 'active',
+        termEndDate: '2027-06-30',
+        billingCycle: 'triennial',
+        transferEligible: false,
+      },
+      {
+        id: 'crm',
+        offer: 'Contoso CRM',
+        kind: 'marketplace_saas',
+        quantity: 5,
+        status: 'active',
+        billingCycle: 'monthly',
+        transferEligible: true,
+      },
+      {
+        id: 'tools',
+        offer: 'Visio 2024',
+        kind: 'software',
+        quantity: 2,
+        status: 'trial',
+        billingCycle: 'one_time',
+        transferEligible: false,
+      },
+      {
+        id: 'e3',
+        offer: 'E3',
+        kind: 'nce_license',
+        quantity: 10,
+        status: 'active',
+        transferEligible: false,
+      },
+    ]);
+    expect(customerImport.safeParse(converted.customers).success).toBe(true);
+  });
+
+  it('when a value is not one the server takes, then its row and column say what is expected', () => {
+    const errors = convert(
+      `${fabrikam},s1,E3,nce_license,1,paused,,,`,
+      `${fabrikam},s2,E3,nce_license,1,,31/01/2027,,`,
+      `${fabrikam},s3,E3,nce_license,1,,,weekly,`,
+      `${fabrikam},s4,E3,marketplace_saas,1,,,,maybe`,
+      `${fabrikam},s5,E3,nce_license,1,,2027-02-30,,`,
+    ).errors.map((e) => `${e.row} ${e.column}: ${e.message}`);
+    expect(errors).toEqual([
+      '2 status: must be one of active, suspended, expired, trial',
+      '3 termEndDate: must be a date written YYYY-MM-DD, such as 2027-01-31',
+      '4 billingCycle: must be one of monthly, annual, triennial, one_time, none',
+      '5 transferEligible: must be yes or no (or empty)',
+      '6 termEndDate: must be a date written YYYY-MM-DD, such as 2027-01-31',
     ]);
   });
 });

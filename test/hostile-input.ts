@@ -366,6 +366,13 @@ export function describeHostileInput(runs: number): void {
         return pick(g, world.deliveries);
     }
     if (pattern.startsWith('/v1/webhooks/')) return pick(g, world.webhooks);
+    // Only a transition has a preflight or a customer table.
+    if (pattern.startsWith('/v1/transitions/') || pattern === '/v1/workflows/:id/customers') {
+      return weighted(g, [
+        [80, () => pick(g, world.transitions)],
+        [20, () => pick(g, world.workflows)],
+      ])();
+    }
     if (pattern.startsWith('/v1/workflows/')) {
       return weighted(g, [
         [40, () => pick(g, world.notable)],
@@ -568,7 +575,10 @@ export function describeHostileInput(runs: number): void {
 
   /** The subject named by the path; else, half the time, a partner to keep ids together. */
   function focusOn(g: Draw, pattern: string, id: string | undefined): Focus {
-    if (id !== undefined && pattern.startsWith('/v1/workflows/')) {
+    if (
+      id !== undefined &&
+      (pattern.startsWith('/v1/workflows/') || pattern.startsWith('/v1/transitions/'))
+    ) {
       return workflowFacts.get(id) ?? {};
     }
     if (id !== undefined && pattern.startsWith('/v1/partners/')) {
@@ -591,8 +601,12 @@ export function describeHostileInput(runs: number): void {
     for (const [, name] of pattern.matchAll(/(?<!\\):(\w+)/g)) {
       params[name!] = param(g, mode, pattern, name!);
     }
-    // Deletions aim at subscriptions kept for them, so that the other routes keep theirs.
-    if (route.key === 'DELETE /v1/webhooks/:id' && mode === 'valid' && chance(g, 0.9)) {
+    // Deletions aim at subscriptions kept for them, so that the other routes keep theirs
+    // (the deliveries of the world's subscriptions are what the redelivery route needs).
+    if (
+      route.key === 'DELETE /v1/webhooks/:id' &&
+      ((mode === 'valid' && chance(g, 0.9)) || world.webhooks.includes(params.id ?? ''))
+    ) {
       params.id = pick(g, world.spareWebhooks);
     }
     if (params.deliveryId !== undefined && mode === 'valid' && chance(g, 0.8)) {

@@ -32,6 +32,8 @@ export interface World {
   workflows: string[];
   /** The ones in a state worth aiming at more often than the pool's share would. */
   notable: string[];
+  /** Every move's transition, for the routes under `/v1/transitions/{id}`. */
+  transitions: string[];
   /** Stored by a machine version this build does not run: reads of it answer 409. */
   newer: string;
   partners: Array<{ id: string; tenantId: string; providerId?: string }>;
@@ -73,6 +75,7 @@ export async function buildWorld(h: Harness): Promise<World> {
     deadTokens: [`ts_${'0'.repeat(43)}`, 'not-a-token'],
     workflows: [],
     notable: [],
+    transitions: [],
     newer: '',
     partners: [],
     providers: [],
@@ -101,6 +104,7 @@ export async function buildWorld(h: Harness): Promise<World> {
     const partner = buildPartner();
     const move = await Move.start(app, adminToken, partner);
     enlist(move, partner.tenantId);
+    world.transitions.push(move.transitionId);
     return move;
   };
   const importInto = async (move: Move, customers: Array<ReturnType<typeof buildCustomer>>) => {
@@ -187,6 +191,11 @@ export async function buildWorld(h: Harness): Promise<World> {
     buildCustomer({ acquiredAs: 'indirect_reseller' }),
   ]);
   await partnering.toPartnering();
+  // Asked but not chosen: its provider reads the transition, not what only the chosen one may.
+  await partnering.send(partnering.team.manager, partnering.transitionId, {
+    type: 'PARTNERSHIP_REQUESTED',
+    providerId: partnering.provider.id,
+  });
 
   world.notable.push((await startMove()).transitionId);
 

@@ -93,6 +93,11 @@ async function verify(id: string) {
   return res.body as { valid: boolean; problems: unknown[] };
 }
 
+function fixturePartnerMpnId(): string {
+  const [partner] = (fixture.tables.partners ?? []) as Array<{ mpn_id?: unknown }>;
+  return String(partner?.mpn_id);
+}
+
 /** A payload for each event a fixture workflow can be sent next, built from its context. */
 const sampleEvents: Record<string, (context: Record<string, unknown>) => Record<string, unknown>> =
   {
@@ -105,6 +110,8 @@ const sampleEvents: Record<string, (context: Record<string, unknown>) => Record<
     TRANSFER_REQUEST_CREATED: (c) => ({
       customerEmail: 'it@fabrikam.example',
       sourcePartnerTenantId: c.partnerTenantId,
+      // Version 2 names the partner of record: the fixture's one partner.
+      partnerOnRecord: fixturePartnerMpnId(),
     }),
     TRANSFER_SUBMITTED: (c) => ({ subscriptionIds: c.confirmedIds }),
     SUBSCRIPTION_TRANSFERRED: (c) => {

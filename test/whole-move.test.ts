@@ -521,6 +521,16 @@ describe('the whole move through the generated client', () => {
       }),
     );
     const customer = imported.items[0]!;
+    // Before anything moves: the attested MCA is to be accepted again; nothing blocks.
+    const preflight = ok(
+      await manager.GET('/v1/transitions/{id}/preflight', { params: { path: { id: T } } }),
+    );
+    // The route also answers CSV; asked without Accept, it is the JSON report.
+    if (typeof preflight === 'string') throw new Error('the preflight came as text');
+    expect(preflight.customers.map((c) => c.findings.map((f) => f.code))).toEqual([
+      ['mca_acceptance_required'],
+    ]);
+    expect(preflight.totals.bySeverity.blocker).toBe(0);
     const provider = ok(await admin.POST('/v1/providers', { body: buildProvider() }));
     const distributor = createTiershiftClient(
       base,

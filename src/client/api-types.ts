@@ -665,6 +665,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transitions/{id}/preflight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything that would stop or slow each customer’s transfer, found before it starts
+         * @description For every direct-bill customer still to move (neither moved nor excluded) and for the partner, the findings: `blocker` (a transfer would be refused as the data stands), `action` (a step to take by hand) or `info`, each with a plain `detail` and the subscription it is about. Works out the rules from what is stored and from where the customer’s workflows stand, in any state of the transition, final ones included. JSON by default; `Accept: text/csv` gives one row per finding (the partner’s with empty customer cells). A provider is not told a customer’s bill-to country before its bill-to was shared.
+         *
+         *     Who: the partner's manager and global_admin, the transition's chosen provider, auditor, admin; another provider that may read the transition gets 403.
+         */
+        get: operations["getTransitionPreflight"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/machines": {
         parameters: {
             query?: never;
@@ -1176,11 +1198,11 @@ export interface components {
             /** @enum {string} */
             decision: "consent" | "decline";
             /** @default  */
-            name: string;
+            name?: string;
             /** @default  */
-            email: string;
+            email?: string;
             /** @default  */
-            reason: string;
+            reason?: string;
         };
         AuditDigest: {
             generatedAt: string;
@@ -1221,7 +1243,7 @@ export interface components {
              * @description How many matching workflows this call takes.
              * @default 100
              */
-            limit: number;
+            limit?: number;
             /** @description `nextCursor` of the previous call, to go on */
             cursor?: string;
         };
@@ -1326,7 +1348,7 @@ export interface components {
         };
         CreateConsentRequestRequest: {
             /** @default 14 */
-            expiresInDays: number;
+            expiresInDays?: number;
         };
         CreatePartnerRequest: {
             name: string;
@@ -1400,7 +1422,7 @@ export interface components {
                 address?: string;
             };
             /** @default [] */
-            subscriptions: components["schemas"]["Subscription"][];
+            subscriptions?: components["schemas"]["Subscription"][];
             providerNeedsAdmin?: boolean;
         };
         /** @description the newest workflow of this machine for the customer; null until there is one */
@@ -1698,7 +1720,7 @@ export interface components {
             }[];
             states: components["schemas"]["MachineState"][];
         };
-        /** @description The customer's provider records the acceptance; the partner cannot attest it. Sent by: provider, admin. */
+        /** @description The customer's provider records the acceptance, asked for or not; the partner cannot attest it. Sent by: provider, admin. */
         McaReacceptanceAcceptanceRecordedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1722,6 +1744,16 @@ export interface components {
              */
             type: "ACCEPTANCE_REQUESTED";
         };
+        /** @description The customer accepted the agreement itself in the Microsoft 365 admin center, on dateAgreed. Sent by: provider, admin. */
+        McaReacceptanceAcceptedInAdminCenterEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ACCEPTED_IN_ADMIN_CENTER";
+            /** Format: date */
+            dateAgreed: string;
+        };
         /** @description One customer's Microsoft Customer Agreement re-acceptance as its machine keeps it. */
         McaReacceptanceContext: {
             customerId: string;
@@ -1730,14 +1762,20 @@ export interface components {
             mcaAcceptance: "none" | "partner_attestation" | "admin_center";
             /** @description The earlier acceptance was the partner's attestation, which does not carry over. */
             attestationInvalidated: boolean;
-            /** @description Who accepted the agreement through the provider, and on which day. */
+            /** @description How, by whom and on which day the agreement was accepted during the move. */
             acceptance: {
+                /**
+                 * @description Recorded by the provider, or accepted by the customer in the admin center.
+                 * @enum {string}
+                 */
+                channel: "provider" | "admin_center";
+                /** @description Who accepted; null for an acceptance in the admin center. */
                 acceptedBy: {
                     firstName: string;
                     lastName: string;
                     /** Format: email */
                     email: string;
-                };
+                } | null;
                 /** Format: date */
                 dateAgreed: string;
             } | null;
@@ -1745,12 +1783,12 @@ export interface components {
             reminders: number;
         };
         /** @description An event a client may send to a mcaReacceptance workflow. */
-        McaReacceptanceEvent: components["schemas"]["McaReacceptanceAcceptanceRequestedEvent"] | components["schemas"]["McaReacceptanceAcceptanceRecordedEvent"];
+        McaReacceptanceEvent: components["schemas"]["McaReacceptanceAcceptanceRequestedEvent"] | components["schemas"]["McaReacceptanceAcceptanceRecordedEvent"] | components["schemas"]["McaReacceptanceAcceptedInAdminCenterEvent"];
         /** @description How the customer came to hold a valid agreement. */
         McaReacceptanceOutput: {
             /** @description Accepted in the Microsoft 365 admin center before: nothing had to be done. */
             retained: boolean;
-            /** @description The day the customer accepted through the provider; null when retained. */
+            /** @description The day the customer accepted during the move; null when retained. */
             dateAgreed: string | null;
         };
         McaReacceptanceWorkflow: {
@@ -1821,6 +1859,84 @@ export interface components {
             };
             /** @description once the workflow is done */
             output?: unknown;
+        };
+        Preflight: {
+            transitionId: string;
+            partnerId: string;
+            /** @description the transition's state when the report was made */
+            state: string;
+            /** @description the provider chosen, once there is one */
+            providerId: string | null;
+            /**
+             * Format: date
+             * @description the UTC date days are counted from (`term_ending_soon`)
+             */
+            asOf: string;
+            /** @description where the customers must be billed to move */
+            region: {
+                /** @description ISO 3166-1 alpha-2 */
+                code: string;
+                /**
+                 * @description the chosen provider's region, or before one is chosen the partner's CSP region
+                 * @enum {string}
+                 */
+                source: "provider" | "partner";
+            };
+            /** @description about the partner: whether it can be the partner of record on the transfers */
+            partnerFindings: components["schemas"]["PreflightFinding"][];
+            /** @description every direct-bill customer still to move (neither moved nor excluded), in import order, with its findings (possibly none) */
+            customers: {
+                customerId: string;
+                name: string;
+                tenantId: string;
+                findings: components["schemas"]["PreflightFinding"][];
+            }[];
+            totals: {
+                /** @description customers still to move */
+                customers: number;
+                /** @description of them, those with at least one blocker of their own */
+                customersBlocked: number;
+                /** @description every finding, the partner’s included */
+                bySeverity: {
+                    blocker: number;
+                    action: number;
+                    info: number;
+                };
+                /** @description every code, 0 when not found */
+                byCode: {
+                    partner_of_record_not_ready: number;
+                    customer_region_mismatch: number;
+                    legacy_azure_blocks_transfer: number;
+                    legacy_subscription_requires_migration: number;
+                    subscription_not_active: number;
+                    marketplace_not_transferable: number;
+                    addon_without_base: number;
+                    mca_acceptance_required: number;
+                    gdap_required: number;
+                    term_ending_soon: number;
+                    azure_reservation_transfers: number;
+                    azure_savings_plan_transfers: number;
+                    software_transfers: number;
+                    marketplace_saas_transfers: number;
+                    partner_of_record_ready: number;
+                };
+            };
+        };
+        PreflightFinding: {
+            /**
+             * @description What was found. Severity of each: `partner_of_record_not_ready` blocker, `customer_region_mismatch` blocker, `legacy_azure_blocks_transfer` blocker, `legacy_subscription_requires_migration` blocker, `subscription_not_active` blocker, `marketplace_not_transferable` blocker, `addon_without_base` blocker, `mca_acceptance_required` action, `gdap_required` action, `term_ending_soon` info, `azure_reservation_transfers` info, `azure_savings_plan_transfers` info, `software_transfers` info, `marketplace_saas_transfers` info, `partner_of_record_ready` info.
+             * @enum {string}
+             */
+            code: "partner_of_record_not_ready" | "customer_region_mismatch" | "legacy_azure_blocks_transfer" | "legacy_subscription_requires_migration" | "subscription_not_active" | "marketplace_not_transferable" | "addon_without_base" | "mca_acceptance_required" | "gdap_required" | "term_ending_soon" | "azure_reservation_transfers" | "azure_savings_plan_transfers" | "software_transfers" | "marketplace_saas_transfers" | "partner_of_record_ready";
+            /**
+             * @description `blocker`: as the data stands a transfer would be refused; `action`: a step someone must take by hand; `info`: nothing to do.
+             * @enum {string}
+             */
+            severity: "blocker" | "action" | "info";
+            /** @description the subscription it is about (its new id once migrated); absent for the customer */
+            subscriptionId?: string;
+            /** @description what is wrong and what to do, in plain words */
+            detail: string;
         };
         Principal: {
             id: string;
@@ -1900,7 +2016,7 @@ export interface components {
              */
             draining?: true;
         };
-        /** @description Confirms sharing the customer's bill-to information with the provider. Sent by: global_admin. */
+        /** @description Confirms sharing the customer's bill-to information with the provider (an Admin agent may, as in Partner Center). Sent by: manager, global_admin. */
         ResellerRelationshipBillToSharingConfirmedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1970,10 +2086,67 @@ export interface components {
             declineReason: string | null;
             /** @description Times the customer took its consent back. */
             revocations: number;
+            /** @description The newest GDAP relationship asked for; null before the first request. */
+            gdap: {
+                /**
+                 * @description Where the GDAP relationship stands; only active grants admin rights.
+                 * @enum {string}
+                 */
+                status: "requested" | "approved" | "active" | "expired" | "terminated";
+                /** @description The Microsoft Entra roles asked for, by name or role definition id. */
+                roles: string[];
+                durationDays: number;
+                /** @description Why it was terminated, when it was said. */
+                endReason: string | null;
+            } | null;
         };
         /** @description An event a client may send to a resellerRelationship workflow. */
-        ResellerRelationshipEvent: components["schemas"]["ResellerRelationshipUseExtensionEvent"] | components["schemas"]["ResellerRelationshipUseInvitationEvent"] | components["schemas"]["ResellerRelationshipConsentGrantedEvent"] | components["schemas"]["ResellerRelationshipConsentDeclinedEvent"] | components["schemas"]["ResellerRelationshipBillToSharingConfirmedEvent"] | components["schemas"]["ResellerRelationshipConsentRevokedEvent"] | components["schemas"]["ResellerRelationshipRelationshipAcceptedEvent"] | components["schemas"]["ResellerRelationshipInvitationAcceptedEvent"];
-        /** @description The customer accepted the indirect reseller invitation. Sent by: manager, global_admin, customer. */
+        ResellerRelationshipEvent: components["schemas"]["ResellerRelationshipUseExtensionEvent"] | components["schemas"]["ResellerRelationshipUseInvitationEvent"] | components["schemas"]["ResellerRelationshipConsentGrantedEvent"] | components["schemas"]["ResellerRelationshipConsentDeclinedEvent"] | components["schemas"]["ResellerRelationshipBillToSharingConfirmedEvent"] | components["schemas"]["ResellerRelationshipConsentRevokedEvent"] | components["schemas"]["ResellerRelationshipRelationshipAcceptedEvent"] | components["schemas"]["ResellerRelationshipInvitationAcceptedEvent"] | components["schemas"]["ResellerRelationshipGdapRequestedEvent"] | components["schemas"]["ResellerRelationshipGdapApprovedEvent"] | components["schemas"]["ResellerRelationshipGdapActivatedEvent"] | components["schemas"]["ResellerRelationshipGdapExpiredEvent"] | components["schemas"]["ResellerRelationshipGdapTerminatedEvent"];
+        /** @description The GDAP relationship is active: the provider holds the admin rights it asked for. Sent by: provider, admin. */
+        ResellerRelationshipGdapActivatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "GDAP_ACTIVATED";
+        };
+        /** @description A Global admin of the customer approved the GDAP relationship. Sent by: provider, manager, global_admin, admin. */
+        ResellerRelationshipGdapApprovedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "GDAP_APPROVED";
+        };
+        /** @description The GDAP request lapsed before it became active; a new one is needed. Sent by: provider, admin. */
+        ResellerRelationshipGdapExpiredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "GDAP_EXPIRED";
+        };
+        /** @description The provider asked the customer for a GDAP relationship: the roles, for how long. Sent by: provider, admin. */
+        ResellerRelationshipGdapRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "GDAP_REQUESTED";
+            /** @description The Microsoft Entra roles asked for, by name or role definition id. */
+            roles: string[];
+            durationDays: number;
+        };
+        /** @description The GDAP relationship was ended before it became active; a new one is needed. Sent by: provider, admin. */
+        ResellerRelationshipGdapTerminatedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "GDAP_TERMINATED";
+            reason?: string;
+        };
+        /** @description The customer accepted the indirect reseller invitation; a provider that needs admin rights must then have GDAP. Sent by: manager, global_admin, customer. */
         ResellerRelationshipInvitationAcceptedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1984,7 +2157,7 @@ export interface components {
         /** @description The method the relationship was made with, and what it gives the provider. */
         ResellerRelationshipOutput: {
             method: ("extension" | "invitation") | null;
-            /** @description The provider may hold admin rights in the tenant (the invitation was used). */
+            /** @description The provider holds admin rights in the tenant: its GDAP relationship is active. */
             adminPrivileges: boolean;
         };
         /** @description The customer accepted the relationship. Sent by: manager, global_admin, customer. */
@@ -2003,7 +2176,7 @@ export interface components {
              */
             type: "USE_EXTENSION";
         };
-        /** @description Chooses the indirect reseller invitation (GDAP can be requested after it). Sent by: manager, global_admin. */
+        /** @description Chooses the indirect reseller invitation; a provider that needs admin rights then asks for GDAP. Sent by: manager, global_admin. */
         ResellerRelationshipUseInvitationEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2038,21 +2211,21 @@ export interface components {
         };
         RevokeConsentRequestRequest: {
             /** @default revoked by the partner */
-            reason: string;
+            reason?: string;
         };
         RevokePrincipalRequest: {
             reason?: string;
         };
         RotatePrincipalRequest: {
             /** @default 86400 */
-            overlapSeconds: number;
+            overlapSeconds?: number;
         };
         RotateWebhookSecretRequest: {
             /**
              * @description how long the old secret keeps signing beside the new one; a day if not given
              * @default 86400
              */
-            overlapSeconds: number;
+            overlapSeconds?: number;
         };
         StartTransitionRequest: {
             partnerId: string;
@@ -2452,7 +2625,7 @@ export interface components {
             type: "PROVIDER_INVITATION_SENT";
             providerId: string;
         };
-        /** @description Replaces a declined relationship or a cancelled transfer with a fresh one. Sent by: manager, global_admin. */
+        /** @description Replaces a declined relationship or a cancelled transfer with a fresh one; refused for a customer outside the provider's region. Sent by: manager, global_admin. */
         TransitionReplanCustomerEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -4629,6 +4802,40 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTransitionPreflight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preflight"];
+                    /** @example customerId,customerName,tenantId,code,severity,subscriptionId,detail */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { EventFacts, FactName } from '../../machines/common.ts';
-import type { EnrollmentProfile } from '../../machines/enrollment/enrollment.profile.ts';
 import { findCustomer, findOutcome, latestChildren } from '../store/moves.ts';
-import { findPartner, type PartnerRow } from '../store/partners.ts';
+import { findPartner, partnerPlaVerified } from '../store/partners.ts';
 import { findProvider } from '../store/providers.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 import { utcDate } from './time.ts';
@@ -10,27 +9,6 @@ import { utcDate } from './time.ts';
 function field(event: object, name: string): string | undefined {
   const value = (event as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
-}
-
-/**
- * Whether the partner's PLA is verified, by the newer of the two copies of its profile: the
- * partner's own (an admin corrects it) or the one the transition's enrollment keeps (changed
- * by `UPDATE_PROFILE`).
- */
-export async function plaVerified(
-  tx: Knex,
-  partner: PartnerRow,
-  transitionId: string,
-): Promise<boolean> {
-  const enrollment = await tx<WorkflowRow>('workflows')
-    .where({ parent_id: transitionId, machine: 'enrollment' })
-    .orderBy('seq', 'desc')
-    .first('snapshot', 'updated_at');
-  const context = enrollment?.snapshot.context as
-    { profile?: Partial<EnrollmentProfile> } | undefined;
-  const enrolled = context?.profile?.plaVerified;
-  if (enrollment === undefined || enrolled === undefined) return partner.profile.plaVerified;
-  return partner.updated_at > enrollment.updated_at ? partner.profile.plaVerified : enrolled;
 }
 
 /** Looks up the facts an event asks for, as of now, inside the event's transaction. */
@@ -54,7 +32,7 @@ export async function loadFacts(
             cspRegion: partner.csp_region,
             tenantId: partner.tenant_id,
             mpnId: partner.mpn_id,
-            plaVerified: await plaVerified(tx, partner, row.parent_id ?? row.id),
+            plaVerified: await partnerPlaVerified(tx, partner, row.parent_id ?? row.id),
           };
         }
         break;

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf, requireRole } from '../auth/authenticate.ts';
@@ -22,6 +21,7 @@ import type { Database } from '../store/database.ts';
 import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
 import { apiSchema } from './api-schema.ts';
+import { csvEncoder } from './csv.ts';
 import { dbInt, dbIntParam } from './numbers.ts';
 import type { ApiCatalog } from './openapi.ts';
 import { workflowAtRow } from './schemas.ts';
@@ -319,7 +319,8 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     res.status(200).type(csv ? 'text/csv' : 'application/x-ndjson');
     // Pages are read one short query at a time, as the client takes the rows: no connection
     // is held while a slow client downloads (the embedded database has only one).
-    if (csv) await streamResponse(res, Readable.from(eachRow(pages, csvRecord)), csvEncoder());
+    if (csv)
+      await streamResponse(res, Readable.from(eachRow(pages, csvRecord)), csvEncoder(csvColumns));
     else await streamResponse(res, Readable.from(eachRow(pages, ndjsonLine)));
   });
 
@@ -331,15 +332,6 @@ async function* eachRow<T>(
   map: (row: ExportRow) => T,
 ): AsyncGenerator<T> {
   for await (const page of pages) for (const row of page) yield map(row);
-}
-
-/**
- * RFC 4180 CSV, with the header line even when no row follows. A cell that a spreadsheet
- * would run as a formula (=, +, -, @, tab, carriage return first: OWASP's list) is
- * prefixed with a single quote, since names and reasons come from anyone with a consent link.
- */
-function csvEncoder() {
-  return stringify({ header: true, columns: [...csvColumns], escape_formulas: true });
 }
 
 function ndjsonLine(row: ExportRow): string {

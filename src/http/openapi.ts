@@ -310,6 +310,12 @@ function responsesOf(op: Operation, schemas: SchemaCollector): Record<string, un
     if (statuses.includes(status)) {
       content['application/problem+json'] = { schema: componentRef('Problem') };
     }
+    // A route that answers JSON too (an export as JSON or CSV) lists both types.
+    const json = responses[String(status)] as { content?: Record<string, unknown> } | undefined;
+    if (json?.content) {
+      Object.assign(json.content, content);
+      continue;
+    }
     // An answer with no body (204) lists no content at all.
     responses[String(status)] = {
       description,

@@ -74,3 +74,30 @@ export async function listPartners(db: Knex, principal: Principal): Promise<Part
   }
   return q;
 }
+
+/**
+ * Whether the partner's PLA is verified, by the newer of the two copies of its profile: the
+ * partner's own (an admin corrects it) or the one the transition's enrollment keeps (changed
+ * by `UPDATE_PROFILE`).
+ */
+export async function partnerPlaVerified(
+  tx: Knex,
+  partner: PartnerRow,
+  transitionId: string,
+): Promise<boolean> {
+  const enrollment = await tx<{
+    parent_id: string;
+    machine: string;
+    seq: number;
+    snapshot: { context?: unknown };
+    updated_at: Date;
+  }>('workflows')
+    .where({ parent_id: transitionId, machine: 'enrollment' })
+    .orderBy('seq', 'desc')
+    .first('snapshot', 'updated_at');
+  const context = enrollment?.snapshot.context as
+    { profile?: Partial<EnrollmentProfile> } | undefined;
+  const enrolled = context?.profile?.plaVerified;
+  if (enrollment === undefined || enrolled === undefined) return partner.profile.plaVerified;
+  return partner.updated_at > enrollment.updated_at ? partner.profile.plaVerified : enrolled;
+}

@@ -62,6 +62,10 @@ export const subscriptionColumns = [
   'kind',
   'quantity',
   'baseSubscriptionId',
+  'status',
+  'termEndDate',
+  'billingCycle',
+  'transferEligible',
 ] as const;
 type Column = (typeof customerColumns)[number] | (typeof subscriptionColumns)[number] | 'record';
 
@@ -239,7 +243,12 @@ function checkShape(
   }
 }
 
-function booleanCell(value: string | undefined, at: RowRef, out: Collector): boolean | undefined {
+function booleanCell(
+  value: string | undefined,
+  column: Column,
+  at: RowRef,
+  out: Collector,
+): boolean | undefined {
   if (value === undefined) return undefined;
   const answer = {
     yes: true,
@@ -251,7 +260,7 @@ function booleanCell(value: string | undefined, at: RowRef, out: Collector): boo
     false: false,
     0: false,
   }[value.toLowerCase()];
-  if (answer === undefined) out.fail(at, 'providerNeedsAdmin', 'must be yes or no (or empty)');
+  if (answer === undefined) out.fail(at, column, 'must be yes or no (or empty)');
   return answer;
 }
 
@@ -272,7 +281,7 @@ function addCustomer(cells: Cells, at: RowRef, out: Collector): void {
     return value === undefined ? undefined : asCode(value);
   };
   const address = get('billTo.address');
-  const providerNeedsAdmin = booleanCell(get('providerNeedsAdmin'), at, out);
+  const providerNeedsAdmin = booleanCell(get('providerNeedsAdmin'), 'providerNeedsAdmin', at, out);
   // Built from cells that may be missing or wrong: the schema's check reports what remains.
   const customer = {
     name: get('name'),
@@ -304,16 +313,28 @@ function addCustomer(cells: Cells, at: RowRef, out: Collector): void {
 
 function addSubscription(cells: Cells, at: RowRef, out: Collector): void {
   checkShape(cells, at, requiredOfSubscription, customerOnly, out);
-  const base = cells.get('baseSubscriptionId');
-  const kind = cells.get('kind');
+  const code = (column: Column) => {
+    const value = cells.get(column);
+    return value === undefined ? undefined : asCode(value);
+  };
+  // Cells left empty are left out, so that the server's defaults apply (active, not eligible).
+  const optional = (field: string, value: unknown) =>
+    value === undefined ? {} : { [field]: value };
   out.pending.push({
     tenantKey: (cells.get('tenantId') ?? '').toLowerCase(),
     subscription: {
       id: cells.get('subscriptionId'),
       offer: cells.get('offer'),
-      kind: kind === undefined ? undefined : asCode(kind),
+      kind: code('kind'),
       quantity: integerCell(cells.get('quantity'), at, out),
-      ...(base === undefined ? {} : { baseSubscriptionId: base }),
+      ...optional('baseSubscriptionId', cells.get('baseSubscriptionId')),
+      ...optional('status', code('status')),
+      ...optional('termEndDate', cells.get('termEndDate')),
+      ...optional('billingCycle', code('billingCycle')),
+      ...optional(
+        'transferEligible',
+        booleanCell(cells.get('transferEligible'), 'transferEligible', at, out),
+      ),
     },
     at,
   });
@@ -452,6 +473,7 @@ export function plainMessage(issue: z.core.$ZodIssue): string {
       if (issue.format === 'uuid' || issue.format === 'guid')
         return 'must be a tenant ID such as 1b0c7a52-3f7e-4c1d-9e55-2a9e2c0d7a10';
       if (issue.format === 'email') return 'must be an email address such as ap@fabrikam.example';
+      if (issue.format === 'date') return 'must be a date written YYYY-MM-DD, such as 2027-01-31';
       // The schemas give their patterns a message naming what is expected.
       return issue.format === 'regex' ? `must be ${issue.message}` : issue.message;
     case 'too_small':
