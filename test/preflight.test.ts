@@ -426,24 +426,21 @@ describe('preflight as the move goes on', () => {
     expect(await status(otherManager)).toBe(404);
   });
 
-  it("when the customer's bill-to was handed to the provider, then its preflight names the country", async () => {
+  it('when a customer is billed outside the region, then the relationship is refused as the preflight said, and the provider never learns the country', async () => {
     const relationship = await move.childOf('resellerRelationship', ids.abroad!);
-    await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
-    await move.send(move.team.manager, relationship.id, {
-      type: 'CONSENT_GRANTED',
-      grantedBy: { name: 'Anne Abroad', email: 'anne@abroad.example' },
-      method: 'signed_form',
-      statementVersion: 'rre-consent-v1',
-    });
-    const before = await preflight(move.provider.token);
-    expect(
-      before.customers.find((c) => c.customerId === ids.abroad)!.findings[0]?.detail,
-    ).not.toContain('FR');
-    await move.send(move.team.globalAdmin, relationship.id, { type: 'BILL_TO_SHARING_CONFIRMED' });
-    const after = await preflight(move.provider.token);
-    expect(after.customers.find((c) => c.customerId === ids.abroad)!.findings[0]?.detail).toContain(
-      'FR',
-    );
+    const finding = (report: Preflight) =>
+      report.customers
+        .find((c) => c.customerId === ids.abroad)!
+        .findings.find((f) => f.code === 'customer_region_mismatch');
+    expect(finding(await preflight(move.provider.token))?.detail).not.toContain('FR');
+    for (const type of ['USE_EXTENSION', 'USE_INVITATION']) {
+      const refused = await as(h.app, move.team.manager)
+        .post(`/v1/workflows/${relationship.id}/events`)
+        .send({ type });
+      expect(refused.body).toMatchObject({ status: 422, code: 'customer_region_mismatch' });
+    }
+    // Refused, the bill-to was never handed over: the provider's view still withholds it.
+    expect(finding(await preflight(move.provider.token))?.detail).not.toContain('FR');
   });
 
   it('when GDAP, the MCA, a migration, an exclusion and a whole transfer are done, then their findings go, and moved or excluded customers leave the list', async () => {
@@ -458,6 +455,17 @@ describe('preflight as the move goes on', () => {
       .findings.find((f) => f.code === 'gdap_required');
     expect(gdapFinding?.detail).toContain('invitationSent');
     await move.send(manager, gdap.id, { type: 'INVITATION_ACCEPTED' });
+    await move.send(provider, gdap.id, {
+      type: 'GDAP_REQUESTED',
+      roles: ['Helpdesk Administrator'],
+      durationDays: 365,
+    });
+    await move.send(manager, gdap.id, { type: 'GDAP_APPROVED' });
+    report = await preflight(manager);
+    expect(
+      report.customers.find((c) => c.customerId === ids.gdap)!.findings.map((f) => f.code),
+    ).toContain('gdap_required');
+    await move.send(provider, gdap.id, { type: 'GDAP_ACTIVATED' });
     // MCA: asked, then recorded by the provider.
     const mca = await move.childOf('mcaReacceptance', ids.gdap!);
     await move.send(manager, mca.id, { type: 'ACCEPTANCE_REQUESTED' });
@@ -541,17 +549,16 @@ async function moveWhole(customerId: string, subscriptionIds: string[], m = move
   await m.send(manager, relationship.id, { type: 'USE_INVITATION' });
   await m.send(manager, relationship.id, { type: 'INVITATION_ACCEPTED' });
   const transfer: Workflow = await m.childOf('subscriptionTransfer', customerId);
-  const tenantId = (
-    (await as(h.app, h.adminToken).get(`/v1/partners/${m.team.partnerId}`)).body as {
-      tenantId: string;
-    }
-  ).tenantId;
+  const { tenantId, mpnId } = (
+    await as(h.app, h.adminToken).get(`/v1/partners/${m.team.partnerId}`)
+  ).body as { tenantId: string; mpnId: string };
   await m.send(manager, transfer.id, { type: 'CUSTOMER_AGREED' });
   await m.send(provider, transfer.id, { type: 'DETAILS_CONFIRMED', subscriptionIds });
   await m.send(provider, transfer.id, {
     type: 'TRANSFER_REQUEST_CREATED',
     customerEmail: 'it@customer.example',
     sourcePartnerTenantId: tenantId,
+    partnerOnRecord: mpnId,
   });
   await m.send(manager, transfer.id, { type: 'TRANSFER_SUBMITTED', subscriptionIds });
   for (const id of subscriptionIds) {

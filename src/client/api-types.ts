@@ -1422,7 +1422,7 @@ export interface components {
                 address?: string;
             };
             /** @default [] */
-            subscriptions?: components["schemas"]["Subscription"][];
+            subscriptions?: components["schemas"]["SubscriptionInput"][];
             providerNeedsAdmin?: boolean;
         };
         /** @description the newest workflow of this machine for the customer; null until there is one */
@@ -2242,7 +2242,37 @@ export interface components {
             quantity: number;
             baseSubscriptionId?: string;
             /**
-             * @description active when left out. Only an active subscription can transfer; a trial cannot.
+             * @description Only an active subscription can transfer; a trial cannot.
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "suspended" | "expired" | "trial";
+            /**
+             * Format: date
+             * @description The day the current term ends (YYYY-MM-DD); a transfer keeps it.
+             */
+            termEndDate?: string;
+            /**
+             * @description How the subscription is billed; a transfer keeps it.
+             * @enum {string}
+             */
+            billingCycle?: "monthly" | "annual" | "triennial" | "one_time" | "none";
+            /**
+             * @description For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.
+             * @default false
+             */
+            transferEligible: boolean;
+        };
+        SubscriptionInput: {
+            id: string;
+            offer: string;
+            /** @enum {string} */
+            kind: "nce_license" | "azure_plan" | "azure_reservation" | "azure_savings_plan" | "software" | "marketplace_saas" | "legacy_license" | "legacy_azure";
+            quantity: number;
+            baseSubscriptionId?: string;
+            /**
+             * @description Only an active subscription can transfer; a trial cannot.
+             * @default active
              * @enum {string}
              */
             status?: "active" | "suspended" | "expired" | "trial";
@@ -2256,7 +2286,10 @@ export interface components {
              * @enum {string}
              */
             billingCycle?: "monthly" | "annual" | "triennial" | "one_time" | "none";
-            /** @description For a marketplace_saas item: its publisher allows a transfer (false when left out). Without it the customer cancels it and buys it again through the provider. */
+            /**
+             * @description For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.
+             * @default false
+             */
             transferEligible?: boolean;
         };
         /** @description Calls the transfer off; the provider may do so only before the submission. Sent by: provider, manager, global_admin. */

@@ -32,8 +32,8 @@ const subscription = apiSchema(
     baseSubscriptionId: z.string().min(1).max(100).optional(),
     status: z
       .enum(subscriptionStatuses)
-      .optional()
-      .describe('active when left out. Only an active subscription can transfer; a trial cannot.'),
+      .default('active')
+      .describe('Only an active subscription can transfer; a trial cannot.'),
     termEndDate: z.iso
       .date()
       .optional()
@@ -44,9 +44,9 @@ const subscription = apiSchema(
       .describe('How the subscription is billed; a transfer keeps it.'),
     transferEligible: z
       .boolean()
-      .optional()
+      .default(false)
       .describe(
-        'For a marketplace_saas item: its publisher allows a transfer (false when left out). Without it the customer cancels it and buys it again through the provider.',
+        'For a marketplace_saas item: its publisher allows a transfer. Without it the customer cancels it and buys it again through the provider.',
       ),
   }),
 );

@@ -350,10 +350,10 @@ function importRows(
         kind: s.kind,
         quantity: s.quantity,
         base_subscription_id: s.baseSubscriptionId ?? null,
-        status: s.status ?? 'active',
+        status: s.status,
         term_end_date: s.termEndDate ?? null,
         billing_cycle: s.billingCycle ?? null,
-        transfer_eligible: s.transferEligible ?? false,
+        transfer_eligible: s.transferEligible,
         position: j,
       }),
     );
