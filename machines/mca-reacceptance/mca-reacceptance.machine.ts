@@ -124,6 +124,20 @@ export const mcaReacceptanceMachine = setup({
     retained: context.mcaAcceptance === 'admin_center',
     dateAgreed: context.acceptance?.dateAgreed ?? null,
   }),
+  // Whether asked or not, the customer may accept at any time while it is awaited: the two
+  // waiting states are the only ones that take events.
+  on: {
+    ACCEPTANCE_RECORDED: {
+      target: '.accepted',
+      guard: 'dateNotInFuture',
+      actions: 'recordAcceptance',
+    },
+    ACCEPTED_IN_ADMIN_CENTER: {
+      target: '.accepted',
+      guard: 'dateNotInFuture',
+      actions: 'recordAcceptance',
+    },
+  },
   states: {
     evaluating: {
       description: 'Decides from how the agreement was accepted before; never persisted.',
@@ -138,16 +152,6 @@ export const mcaReacceptanceMachine = setup({
         "Not accepted, or accepted by the partner's attestation, which does not carry over: the customer must accept, through the provider or in the Microsoft 365 admin center.",
       on: {
         ACCEPTANCE_REQUESTED: { target: 'requested' },
-        ACCEPTANCE_RECORDED: {
-          target: 'accepted',
-          guard: 'dateNotInFuture',
-          actions: 'recordAcceptance',
-        },
-        ACCEPTED_IN_ADMIN_CENTER: {
-          target: 'accepted',
-          guard: 'dateNotInFuture',
-          actions: 'recordAcceptance',
-        },
       },
     },
     requested: {
@@ -163,16 +167,6 @@ export const mcaReacceptanceMachine = setup({
           target: 'requested',
           reenter: true,
           actions: assign({ reminders: ({ context }) => context.reminders + 1 }),
-        },
-        ACCEPTANCE_RECORDED: {
-          target: 'accepted',
-          guard: 'dateNotInFuture',
-          actions: 'recordAcceptance',
-        },
-        ACCEPTED_IN_ADMIN_CENTER: {
-          target: 'accepted',
-          guard: 'dateNotInFuture',
-          actions: 'recordAcceptance',
         },
       },
     },
