@@ -86,7 +86,8 @@ export class Conflict extends ProblemError {
       | 'principal_revoked'
       | 'principal_expired'
       | 'secret_not_replayable'
-      | 'timer_not_failed',
+      | 'timer_not_failed'
+      | 'history_not_replayable',
     detail: string,
     extra = {},
   ) {

@@ -381,6 +381,30 @@ describe('stored workflows meet a newer machine version', () => {
     expect(await verify(a.draft)).toMatchObject({ valid: true });
   });
 
+  it('when a MIGRATED row is forged to upgrade a version to itself, then time travel answers 409 and verification names the break', async () => {
+    const [migrated] = await h
+      .db('history')
+      .where({ workflow_id: a.draft, type: 'MIGRATED' })
+      .select('seq', 'payload');
+    const seq = (migrated as { seq: number }).seq;
+    const forge = (payload: object) =>
+      h.db.transaction(async (tx) => {
+        await tx.raw('ALTER TABLE history DISABLE TRIGGER USER');
+        await tx('history')
+          .where({ workflow_id: a.draft, seq })
+          .update({ payload: JSON.stringify(payload) });
+        await tx.raw('ALTER TABLE history ENABLE TRIGGER USER');
+      });
+    await forge({ fromVersion: 1, toVersion: 1 });
+    const res = await as(h.app, h.adminToken).get(`/v1/workflows/${a.draft}/history/${seq}/state`);
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'history_not_replayable' });
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+    expect((await verify(a.draft)).valid).toBe(false);
+    await forge((migrated as { payload: object }).payload);
+    expect(await verify(a.draft)).toMatchObject({ valid: true });
+  });
+
   it('when a workflow cancelled with its parent is migrated, then it stays cancelled in the state it had, and verifies', async () => {
     use('toyI', 1);
     const id = await create('toyI');

@@ -16,7 +16,7 @@ import { chosenProvider, definitionOf, restore } from '../engine/engine.ts';
 import { accessFields } from '../engine/history-chain.ts';
 import { withholdsBillTo } from '../engine/redaction.ts';
 import { toWorkflowView } from '../engine/workflow-view.ts';
-import { Forbidden, NotFound } from '../errors.ts';
+import { Conflict, Forbidden, NotFound, ProblemError } from '../errors.ts';
 import type { Database } from '../store/database.ts';
 import { exportPages, findHistoryRow, type ExportRow } from '../store/history.ts';
 import type { WorkflowRow } from '../store/workflows.ts';
@@ -142,7 +142,14 @@ export function createAuditRouter({ db, catalog, now }: Deps): Router {
     const row = await visible(req.params.id, principal);
     const { seq } = parseWith(z.object({ seq: dbIntParam.min(1) }), req.params);
     const replayed = (await findHistoryRow(db, row.id, seq))
-      ? await replayTo(db, row, seq)
+      ? await replayTo(db, row, seq).catch((error: unknown) => {
+          if (error instanceof ProblemError) throw error;
+          // Only a history changed outside the server fails to replay: say so, not 500.
+          throw new Conflict(
+            'history_not_replayable',
+            `The history of workflow ${row.id} cannot be replayed to row ${seq}; its chain verification says where it breaks.`,
+          );
+        })
       : undefined;
     if (!replayed) throw new NotFound('history row');
     const then: WorkflowRow = {
