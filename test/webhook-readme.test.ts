@@ -81,13 +81,17 @@ describe("the README's receiver", () => {
       await move.send(move.team.manager, move.transitionId, { type: 'CONFIRM_PROFILE' });
       const line = `workflow.state_changed ${move.transitionId} awaitingNewTenant`;
       await eventually(() => output.includes(line), 'the receiver to log the event');
-      const log = await as(h.app, move.team.manager).get(`/v1/webhooks/${id}/deliveries`);
-      const [delivery] = (log.body as { items: Array<{ id: string; status: string }> }).items;
+      // The receiver may print before the worker has recorded its answer: wait for the record.
+      const delivery = await eventually(async () => {
+        const log = await as(h.app, move.team.manager).get(`/v1/webhooks/${id}/deliveries`);
+        const [first] = (log.body as { items: Array<{ id: string; status: string }> }).items;
+        return first?.status === 'delivered' && first;
+      }, 'the delivery recorded as delivered');
       expect(delivery).toMatchObject({ status: 'delivered' });
 
       // Replayed: the same event id, which the receiver recognises.
       await as(h.app, move.team.manager).post(
-        `/v1/webhooks/${id}/deliveries/${delivery!.id}/redeliver`,
+        `/v1/webhooks/${id}/deliveries/${delivery.id}/redeliver`,
       );
       await eventually(async () => {
         const again = await as(h.app, move.team.manager).get(`/v1/webhooks/${id}/deliveries`);
