@@ -45,6 +45,15 @@ async function transferOf(move: Move, customerId: string): Promise<Workflow> {
   return t;
 }
 
+/** A move with one customer whose subscription is confirmed: it waits for its request. */
+async function awaitingRequest(): Promise<{ move: Move; t: Workflow }> {
+  const { move, ids } = await migrating([buildCustomer({ mcaAcceptance: 'admin_center' })]);
+  const t = await transferOf(move, ids[0]!);
+  const subscriptionIds = (t.context.subscriptions as Array<{ id: string }>).map((s) => s.id);
+  await move.send(move.provider.token, t.id, { type: 'DETAILS_CONFIRMED', subscriptionIds });
+  return { move, t };
+}
+
 function request(move: Move, fields: Record<string, unknown> = {}) {
   return {
     type: 'TRANSFER_REQUEST_CREATED',
@@ -106,13 +115,7 @@ describe('transfer requests as Partner Center keeps them', () => {
   });
 
   it("when Partner Center gives the request's expiry, then it lapses then, not after 30 days", async () => {
-    const { move, ids } = await migrating([buildCustomer({ mcaAcceptance: 'admin_center' })]);
-    const t = await transferOf(move, ids[0]!);
-    const [sub] = (t.context.subscriptions as Array<{ id: string }>).map((s) => s.id);
-    await move.send(move.provider.token, t.id, {
-      type: 'DETAILS_CONFIRMED',
-      subscriptionIds: [sub],
-    });
+    const { move, t } = await awaitingRequest();
     const expiresAt = new Date(h.clock.now().getTime() + 3 * 86_400_000).toISOString();
     const created = await move.send(move.provider.token, t.id, request(move, { expiresAt }));
     expect(created.context.request).toMatchObject({
@@ -134,13 +137,7 @@ describe('transfer requests as Partner Center keeps them', () => {
 
 describe('partner of record', () => {
   it('when the request names another PartnerID, then it is refused as an invalid partner of record', async () => {
-    const { move, ids } = await migrating([buildCustomer({ mcaAcceptance: 'admin_center' })]);
-    const t = await transferOf(move, ids[0]!);
-    const [sub] = (t.context.subscriptions as Array<{ id: string }>).map((s) => s.id);
-    await move.send(move.provider.token, t.id, {
-      type: 'DETAILS_CONFIRMED',
-      subscriptionIds: [sub],
-    });
+    const { move, t } = await awaitingRequest();
     expect(
       await refusal(move.provider.token, t.id, request(move, { partnerOnRecord: '1111111' })),
     ).toMatchObject({ code: 'partner_of_record_invalid' });
@@ -151,13 +148,7 @@ describe('partner of record', () => {
   });
 
   it("when the partner's PLA is no longer verified, then no transfer request is accepted for it", async () => {
-    const { move, ids } = await migrating([buildCustomer({ mcaAcceptance: 'admin_center' })]);
-    const t = await transferOf(move, ids[0]!);
-    const [sub] = (t.context.subscriptions as Array<{ id: string }>).map((s) => s.id);
-    await move.send(move.provider.token, t.id, {
-      type: 'DETAILS_CONFIRMED',
-      subscriptionIds: [sub],
-    });
+    const { move, t } = await awaitingRequest();
     h.clock.advanceDays(1);
     const patched = await as(h.app, h.adminToken)
       .patch(`/v1/partners/${move.team.partnerId}`)
