@@ -1,7 +1,11 @@
 import type { AnyStateMachine } from 'xstate';
 import { z } from 'zod';
 
-/** Who may act. `customer` acts only through a consent link; `system` is timers and child reports. */
+/**
+ * Who may act. `customer` acts only through a consent link; `system` is timers and child
+ * reports; `partner_center` is what Partner Center reported, for a connected transition. No
+ * token carries either of the last two.
+ */
 export const roles = [
   'admin',
   'manager',
@@ -10,8 +14,13 @@ export const roles = [
   'auditor',
   'customer',
   'system',
+  'partner_center',
 ] as const;
 export type Role = (typeof roles)[number];
+
+/** Roles only the service itself acts in; no client may send what only they send. */
+export const serviceRoles: ReadonlySet<Role> = new Set(['system', 'partner_center']);
+export const isClientRole = (role: Role): boolean => !serviceRoles.has(role);
 
 const childState = z.object({ state: z.string(), status: z.enum(['active', 'done', 'cancelled']) });
 export type ChildState = z.infer<typeof childState>;
@@ -122,6 +131,23 @@ export interface CloseConsentLinksParams {
   reason: string;
 }
 
+/**
+ * A step Partner Center can carry out itself. For a connected transition the engine writes it
+ * to the outbox in the event's transaction and the worker makes the call; what Partner Center
+ * answers comes back as an event. For any other it does nothing: people record the step.
+ */
+export const partnerCenterOperations = [
+  'migrateLegacySubscriptions',
+  'createTransfer',
+  'submitTransfer',
+  'recordAgreement',
+  'requestGdap',
+] as const;
+export type PartnerCenterOperation = (typeof partnerCenterOperations)[number];
+export interface CallPartnerCenterParams {
+  operation: PartnerCenterOperation;
+}
+
 export const effectActions = {
   createChild: (_: unknown, _params: CreateChildParams) => {},
   scheduleTimer: (_: unknown, _params: ScheduleTimerParams) => {},
@@ -133,6 +159,7 @@ export const effectActions = {
   cancelCustomerChildren: (_: unknown, _params: CancelCustomerChildrenParams) => {},
   recordConsent: (_: unknown, _params: RecordConsentParams) => {},
   closeConsentLinks: (_: unknown, _params: CloseConsentLinksParams) => {},
+  callPartnerCenter: (_: unknown, _params: CallPartnerCenterParams) => {},
 };
 
 /** An unmet rule: its code, with details (such as the offending ids) for the problem body. */

@@ -26,6 +26,8 @@ import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowBatchRouter } from './http/workflow-batch.router.ts';
 import { createTransitionRouter } from './http/transitions.router.ts';
 import { createPreflightRouter } from './http/preflight.router.ts';
+import { createPartnerCenterWebhookRouter } from './http/partner-center-webhooks.router.ts';
+import { WebhookVerifier } from './partner-center/webhook-signature.ts';
 import { createWebhookRouter } from './http/webhooks.router.ts';
 import type { Resolve } from './webhooks/target.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
@@ -51,10 +53,13 @@ export interface AppDeps {
         | 'TRUST_PROXY'
         | 'WEBHOOK_ALLOW_INSECURE'
         | 'WEBHOOK_RETRY_FOR_MS'
+        | 'PARTNER_CENTER_WEBHOOK_CERT_URLS'
       >
     >;
   /** How webhook targets are resolved when registered; the system's resolver if not given. */
   resolve?: Resolve;
+  /** Checks Partner Center's webhooks; one trusting `PARTNER_CENTER_WEBHOOK_CERT_URLS` if not given. */
+  partnerCenterVerifier?: WebhookVerifier;
 }
 
 /**
@@ -87,6 +92,7 @@ export function createApp({
   metrics = createMetrics({ db, now: () => engine.now() }),
   catalog = new ApiCatalog(),
   resolve,
+  partnerCenterVerifier,
 }: AppDeps): Express {
   const app = express();
   const now = () => engine.now();
@@ -129,6 +135,23 @@ export function createApp({
     );
   // Before the body is read: a flood is refused at the least cost.
   app.use(limits.perAddress);
+  // Before the JSON parser: the signature is over the body's exact bytes.
+  app.use(
+    createPartnerCenterWebhookRouter({
+      db,
+      catalog,
+      now,
+      verifier:
+        partnerCenterVerifier ??
+        new WebhookVerifier({
+          trustedCertificateUrls: config.PARTNER_CENTER_WEBHOOK_CERT_URLS ?? [
+            'https://api.partnercenter.microsoft.com/',
+          ],
+        }),
+      retryForMs: config.WEBHOOK_RETRY_FOR_MS ?? 24 * 60 * 60 * 1000,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    }),
+  );
   app.use(
     express.json({
       limit: config.BODY_LIMIT_BYTES,

@@ -112,6 +112,28 @@ const configSchema = z.object({
   OUTBOX_INTERVAL_MS: milliseconds().default(1000),
   /** Outbox messages each instance carries out at once. */
   OUTBOX_CONCURRENCY: wholeNumber(1, 256).default(8),
+  /**
+   * Where Partner Center's webhook certificates may be fetched from: comma-separated address
+   * prefixes. A webhook naming a certificate anywhere else is refused.
+   */
+  PARTNER_CENTER_WEBHOOK_CERT_URLS: z
+    .string()
+    .default('https://api.partnercenter.microsoft.com/')
+    .transform((value, ctx) => {
+      const prefixes = value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      for (const prefix of prefixes) {
+        if (!URL.canParse(prefix) || !/^https?:$/.test(new URL(prefix).protocol)) {
+          ctx.addIssue({ code: 'custom', message: `not an http(s) address: ${prefix}` });
+          return z.NEVER;
+        }
+      }
+      return prefixes;
+    }),
+  /** How often connected transitions are read back from Partner Center, for what a lost webhook missed. */
+  PARTNER_CENTER_POLL_MS: milliseconds().default(5 * 60 * 1000),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -130,7 +130,11 @@ export const mcaReacceptanceMachine = setup({
     ACCEPTANCE_RECORDED: {
       target: '.accepted',
       guard: 'dateNotInFuture',
-      actions: 'recordAcceptance',
+      // Connected, the provider's record of the acceptance goes to Partner Center as well.
+      actions: [
+        'recordAcceptance',
+        { type: 'callPartnerCenter', params: { operation: 'recordAgreement' } },
+      ],
     },
     ACCEPTED_IN_ADMIN_CENTER: {
       target: '.accepted',
@@ -200,7 +204,7 @@ export const mcaReacceptanceDefinition: WorkflowDefinition = {
     ACCEPTANCE_RECORDED: {
       description:
         "The customer's provider records the acceptance, asked for or not; the partner cannot attest it.",
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', 'partner_center'],
       schema: acceptanceRecorded,
       facts: ['today'],
       refusals: (_context: unknown, event: AcceptanceRecorded) => dateRefusals(event),

@@ -298,6 +298,7 @@ export const resellerRelationshipMachine = setup({
     awaitingGdap: {
       description:
         'The invitation was accepted, and the provider needs admin rights: it must ask the customer for a GDAP relationship.',
+      entry: { type: 'callPartnerCenter', params: { operation: 'requestGdap' } },
       on: {
         GDAP_REQUESTED: {
           target: 'gdapRequested',
@@ -343,6 +344,8 @@ export const resellerRelationshipMachine = setup({
 
 const partnerSide = ['manager', 'global_admin'] as const;
 const partnerOrCustomer = ['manager', 'global_admin', 'customer'] as const;
+/** What the customer or the provider reports by hand, Partner Center reports when connected. */
+const observed = ['partner_center'] as const;
 
 export const resellerRelationshipDefinition: WorkflowDefinition = {
   name: 'resellerRelationship',
@@ -377,7 +380,7 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
     },
     CONSENT_GRANTED: {
       description: 'The customer consented: who, how, and to which statement version.',
-      roles: partnerOrCustomer,
+      roles: [...partnerOrCustomer, ...observed],
       schema: consentGranted,
       // What a link records as its own evidence must not be claimed by anyone else.
       forbid: (_state, role, payload) =>
@@ -411,34 +414,34 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
     INVITATION_ACCEPTED: {
       description:
         'The customer accepted the indirect reseller invitation; a provider that needs admin rights must then have GDAP.',
-      roles: partnerOrCustomer,
+      roles: [...partnerOrCustomer, ...observed],
       schema: invitationAccepted,
     },
     GDAP_REQUESTED: {
       description:
         'The provider asked the customer for a GDAP relationship: the roles, for how long.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: gdapRequested,
     },
     GDAP_APPROVED: {
       description: 'A Global admin of the customer approved the GDAP relationship.',
-      roles: ['provider', 'manager', 'global_admin', 'admin'],
+      roles: ['provider', 'manager', 'global_admin', 'admin', ...observed],
       schema: gdapApproved,
     },
     GDAP_ACTIVATED: {
       description:
         'The GDAP relationship is active: the provider holds the admin rights it asked for.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: gdapActivated,
     },
     GDAP_EXPIRED: {
       description: 'The GDAP request lapsed before it became active; a new one is needed.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: gdapExpired,
     },
     GDAP_TERMINATED: {
       description: 'The GDAP relationship was ended before it became active; a new one is needed.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: gdapTerminated,
     },
   },

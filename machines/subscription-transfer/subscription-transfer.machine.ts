@@ -138,6 +138,7 @@ export const subscriptionTransferMachine = setup({
     detailsReview: {
       description:
         'Steps 2–4: source and target settle the subscriptions; legacy ones are migrated to new commerce first. The established relationship covers steps 3–4.',
+      entry: { type: 'callPartnerCenter', params: { operation: 'migrateLegacySubscriptions' } },
       on: {
         SUBSCRIPTION_MIGRATED: {
           actions: assign({
@@ -159,6 +160,7 @@ export const subscriptionTransferMachine = setup({
     awaitingTransferRequest: {
       description:
         "Step 5: the provider creates the transfer request with the customer's email, the source tenant and the partner of record; after a retry, a new one for the failed subscriptions.",
+      entry: { type: 'callPartnerCenter', params: { operation: 'createTransfer' } },
       on: {
         TRANSFER_REQUEST_CREATED: {
           target: 'sourceReview',
@@ -178,14 +180,17 @@ export const subscriptionTransferMachine = setup({
     sourceReview: {
       description:
         'Steps 6–7: the source partner was notified and submits the subscriptions; the request expires when Partner Center says, or after 30 days when it did not say.',
-      entry: {
-        type: 'scheduleTimer',
-        params: ({ context }) => ({
-          key: expiryTimer,
-          event: { type: 'TRANSFER_REQUEST_EXPIRED' },
-          after: context.request?.expiresAt ? { at: context.request.expiresAt } : { days: 30 },
-        }),
-      },
+      entry: [
+        {
+          type: 'scheduleTimer',
+          params: ({ context }) => ({
+            key: expiryTimer,
+            event: { type: 'TRANSFER_REQUEST_EXPIRED' },
+            after: context.request?.expiresAt ? { at: context.request.expiresAt } : { days: 30 },
+          }),
+        },
+        { type: 'callPartnerCenter', params: { operation: 'submitTransfer' } },
+      ],
       exit: { type: 'cancelTimer', params: { key: expiryTimer } },
       on: {
         TRANSFER_REQUEST_EXPIRED: {
@@ -271,6 +276,8 @@ export const subscriptionTransferMachine = setup({
 });
 
 const partnerSide = ['manager', 'global_admin'] as const;
+/** What the provider or the partner reports by hand, Partner Center reports when connected. */
+const observed = ['partner_center'] as const;
 const afterSubmission = new Set(['transferring', 'partiallyFailed']);
 
 export const subscriptionTransferDefinition: WorkflowDefinition = {
@@ -283,10 +290,14 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
   context: subscriptionTransferContext,
   output: subscriptionTransferOutput,
   events: {
-    CUSTOMER_AGREED: { description: 'Step 1 done.', roles: partnerSide, schema: customerAgreed },
+    CUSTOMER_AGREED: {
+      description: 'Step 1 done.',
+      roles: [...partnerSide, ...observed],
+      schema: customerAgreed,
+    },
     SUBSCRIPTION_MIGRATED: {
       description: 'A legacy subscription was migrated to new commerce, maybe under a new id.',
-      roles: partnerSide,
+      roles: [...partnerSide, ...observed],
       schema: subscriptionMigrated,
       refusals: (
         context: SubscriptionTransferContext,
@@ -304,7 +315,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
     TRANSFER_REQUEST_CREATED: {
       description:
         'The provider created the transfer request, naming the partner of record; the source partner is notified.',
-      roles: ['provider'],
+      roles: ['provider', ...observed],
       schema: transferRequestCreated,
       facts: ['partner'],
       refusals: (
@@ -314,7 +325,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
     },
     TRANSFER_REQUEST_EXPIRED: {
       description: 'The transfer request lapsed without a submission.',
-      roles: ['system'],
+      roles: ['system', ...observed],
       schema: transferRequestExpired,
     },
     TRANSFER_SUBMITTED: {
@@ -326,7 +337,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
     },
     SUBSCRIPTION_TRANSFERRED: {
       description: "A subscription now lives on the provider's billing.",
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: subscriptionTransferred,
       refusals: (
         context: SubscriptionTransferContext,
@@ -335,7 +346,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
     },
     SUBSCRIPTION_TRANSFER_FAILED: {
       description: 'A subscription failed to transfer.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', ...observed],
       schema: subscriptionTransferFailed,
       refusals: (
         context: SubscriptionTransferContext,

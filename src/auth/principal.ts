@@ -17,5 +17,14 @@ export const systemPrincipal: Principal = {
   providerId: null,
 };
 
+/** The actor of what Partner Center reported for a connected transition. */
+export const partnerCenterPrincipal: Principal = {
+  id: 'partner-center',
+  name: 'Partner Center',
+  role: 'partner_center',
+  partnerId: null,
+  providerId: null,
+};
+
 export const partnerRoles: readonly Role[] = ['manager', 'global_admin'];
 export const globalReaders: readonly Role[] = ['admin', 'auditor', 'system'];

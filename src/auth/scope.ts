@@ -22,6 +22,7 @@ export async function canSeeWorkflow(
     case 'admin':
     case 'auditor':
     case 'system':
+    case 'partner_center':
       return true;
     case 'manager':
     case 'global_admin':

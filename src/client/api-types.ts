@@ -5,6 +5,28 @@
 /* eslint-disable */
 
 export interface paths {
+    "/partner-center/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receives a signed Partner Center webhook for a connected transition
+         * @description Register this address with Partner Center (`/webhooks/v1/registration`). The body is checked against `Authorization: Signature …`, `X-MS-Signature-Algorithm: rsa-sha256` and the certificate at `X-MS-Certificate-Url`, which must be one of `PARTNER_CENTER_WEBHOOK_CERT_URLS`.
+         *
+         *     Who: Partner Center (signed; no token).
+         */
+        post: operations["receivePartnerCenterWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1699,7 +1721,7 @@ export interface components {
             states: components["schemas"]["MachineState"][];
             events: {
                 type: string;
-                roles: ("admin" | "manager" | "global_admin" | "provider" | "auditor" | "customer" | "system")[];
+                roles: ("admin" | "manager" | "global_admin" | "provider" | "auditor" | "customer" | "system" | "partner_center")[];
                 description: string;
                 /** @description JSON Schema of the event */
                 schema: {
@@ -1832,6 +1854,13 @@ export interface components {
             profile: components["schemas"]["EnrollmentProfile"];
             createdAt: string;
             updatedAt: string;
+        };
+        PartnerCenterWebhook: {
+            EventName: string;
+            ResourceUri: string;
+            ResourceName?: string;
+            AuditUri?: string | null;
+            ResourceChangeUtcDate?: string;
         };
         PastVersionWorkflow: {
             id: string;
@@ -2015,6 +2044,10 @@ export interface components {
              * @constant
              */
             draining?: true;
+        };
+        ReceivePartnerCenterWebhookResponse: {
+            /** @constant */
+            received: true;
         };
         /** @description Confirms sharing the customer's bill-to information with the provider (an Admin agent may, as in Partner Center). Sent by: manager, global_admin. */
         ResellerRelationshipBillToSharingConfirmedEvent: {
@@ -3364,6 +3397,38 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    receivePartnerCenterWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCenterWebhook"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceivePartnerCenterWebhookResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;

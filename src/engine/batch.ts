@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventSpec } from '../../machines/common.ts';
+import { eventSpec, isClientRole } from '../../machines/common.ts';
 import { findDefinition } from '../../machines/registry.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Forbidden, ProblemError, Unavailable, ValidationFailed } from '../errors.ts';
@@ -72,10 +72,10 @@ export function refusalOfBatch(
     return new ValidationFailed([{ path: 'filter.machine', message: 'is not a known machine' }]);
   }
   const spec = eventSpec(definition, event.type);
-  const sendable = spec?.roles.some((r) => r !== 'system');
+  const sendable = spec?.roles.some(isClientRole);
   if (!spec || !sendable) {
     const known = Object.entries(definition.events)
-      .filter(([, s]) => s.roles.some((r) => r !== 'system'))
+      .filter(([, s]) => s.roles.some(isClientRole))
       .map(([type]) => type);
     return new ValidationFailed([
       {

@@ -6,6 +6,7 @@ import {
   eventSpec,
   refusalCode,
   type CancelCustomerChildrenParams,
+  type CallPartnerCenterParams,
   type CancelTimerParams,
   type ChildDoneEvent,
   type ChildState,
@@ -20,7 +21,7 @@ import {
   type WorkflowDefinition,
 } from '../../machines/common.ts';
 import { definitions, findDefinition } from '../../machines/registry.ts';
-import { systemPrincipal, type Principal } from '../auth/principal.ts';
+import { partnerCenterPrincipal, systemPrincipal, type Principal } from '../auth/principal.ts';
 import { canSeeWorkflow } from '../auth/scope.ts';
 import {
   EventNotAllowed,
@@ -89,6 +90,9 @@ import {
   type WorkflowStatus,
 } from '../store/workflows.ts';
 import { eventsOfStep } from '../webhooks/events.ts';
+import { insertOutbox } from '../store/outbox.ts';
+import { isConnected } from '../store/partner-center-links.ts';
+import { partnerCenterCall } from '../partner-center/connected/call-message.ts';
 import { childInput, type KnownRows } from './child-inputs.ts';
 import { newWorkflow } from './creation.ts';
 import { consentToRecord } from './consent-record.ts';
@@ -170,12 +174,24 @@ interface Cause {
   now: Date;
   /** Where an answer given through a consent link came from. */
   evidence?: LinkEvidence;
+  /** The Partner Center call a reported event came from. */
+  reported?: PartnerCenterEvidence;
   /**
    * How many times each workflow was written in this transaction. The answer to an event
    * re-reads its row only when something besides the event itself moved it (a child that
    * finished at once and reported back), which saves a round trip on nearly every event.
    */
   writes: Map<string, number>;
+}
+
+/** What ties an event Partner Center reported to the calls it came from. */
+export interface PartnerCenterEvidence {
+  /** The step the call carried out, or `observed` for what a read found. */
+  operation: string;
+  requestId: string;
+  correlationId: string;
+  /** Partner Center's id of what the step concerns: a transfer, a migration, a GDAP relationship. */
+  resourceId?: string;
 }
 
 export interface LinkEvidence {
@@ -475,6 +491,7 @@ export class Engine {
       ...payload,
       ...(facts ? { facts } : {}),
       ...(cause.evidence ? { evidence: cause.evidence } : {}),
+      ...(cause.reported ? { evidence: { partnerCenter: cause.reported } } : {}),
     };
     const unmet = spec.refusals?.(snapshot.context as never, event as never) ?? [];
     if (unmet.length > 0) return refuse(refusalError(unmet));
@@ -759,6 +776,9 @@ export class Engine {
             { except: cause.evidence?.consentRequestId },
           );
           break;
+        case 'callPartnerCenter':
+          await this.#callPartnerCenter(tx, row, action.params as CallPartnerCenterParams, cause);
+          break;
         case 'recordCustomerOutcome': {
           const params = action.params as RecordCustomerOutcomeParams;
           await recordOutcome(tx, {
@@ -772,6 +792,65 @@ export class Engine {
         }
       }
     }
+  }
+
+  /**
+   * A step Partner Center carries out, for a workflow whose partner and provider are both
+   * connected: written to the outbox in this transaction, so it happens once the event is
+   * committed and never without it. Each message has its own `MS-RequestId`, so the worker's
+   * retries of it are one call to Partner Center.
+   */
+  async #callPartnerCenter(
+    tx: Knex.Transaction,
+    row: WorkflowRow,
+    params: CallPartnerCenterParams,
+    cause: Cause,
+  ): Promise<void> {
+    if (!(await isConnected(tx, row))) return;
+    const message = partnerCenterCall(row.id, params.operation);
+    await insertOutbox(tx, [
+      {
+        id: newId('msg'),
+        kind: 'partner_center.call',
+        payload: { ...message },
+        next_attempt_at: cause.now,
+        give_up_at: new Date(cause.now.getTime() + this.#outboxRetryForMs),
+        created_at: cause.now,
+      },
+    ]);
+  }
+
+  /**
+   * Applies what Partner Center reported, as the `partner_center` actor, inside the caller's
+   * transaction (which also settles what led to it: an outbox message, a resource). `derive`
+   * reads the locked row and names the events still to apply, so a report heard twice finds
+   * nothing left to do the second time and changes nothing. Stops at the first refusal, which
+   * the history keeps.
+   */
+  async applyReported(
+    tx: Knex.Transaction,
+    workflowId: string,
+    derive: (row: WorkflowRow, snapshot: AnyMachineSnapshot) => ReadonlyArray<{ type: string }>,
+    evidence: PartnerCenterEvidence,
+  ): Promise<{ applied: number; refused?: ProblemError }> {
+    const cause: Cause = {
+      principal: partnerCenterPrincipal,
+      requestId: null,
+      now: this.#clock.now(),
+      reported: evidence,
+      writes: new Map(),
+    };
+    let row = await lockWorkflowAfterAncestors(tx, workflowId);
+    if (!row || row.status !== 'active') return { applied: 0 };
+    let applied = 0;
+    for (const body of derive(row, restore(definitionOf(row), row))) {
+      const result = await this.#step(tx, row, body, cause);
+      if (!result.ok) return { applied, refused: result.error };
+      applied += 1;
+      row = (await findWorkflow(tx, row.id)) ?? result.row;
+      if (row.status !== 'active') break;
+    }
+    return { applied };
   }
 
   /**

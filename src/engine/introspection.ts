@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
-import type { Role, WorkflowDefinition } from '../../machines/common.ts';
+import { isClientRole, type Role, type WorkflowDefinition } from '../../machines/common.ts';
 
 export interface NextEvent {
   type: string;
@@ -57,7 +57,7 @@ export function nextEvents(
     const spec = definition.events[type];
     if (!spec) continue;
     const roles = spec.roles.filter(
-      (r) => r !== 'system' && spec.forbid?.(state, r, {}) === undefined,
+      (r) => isClientRole(r) && spec.forbid?.(state, r, {}) === undefined,
     );
     if (roles.length > 0) out.push({ type, roles });
   }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isClientRole } from '../../machines/common.ts';
 import { definitions } from '../../machines/registry.ts';
 import { inputRef, type ComposedSchema, type JsonSchema } from './openapi.ts';
 
@@ -27,7 +28,7 @@ export function eventRequestBody(): ComposedSchema {
     const mapping: Record<string, string> = {};
     const members: JsonSchema[] = [];
     for (const [type, spec] of Object.entries(definition.events)) {
-      const roles = spec.roles.filter((r) => r !== 'system');
+      const roles = spec.roles.filter(isClientRole);
       if (roles.length === 0) continue;
       // A schema shared by two machines is one component, named after the first.
       const name = nameOf.get(spec.schema) ?? `${machine}${pascal(type)}Event`;

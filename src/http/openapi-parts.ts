@@ -30,6 +30,11 @@ export const tags = [
       'Subscriptions to signed notifications (Standard Webhooks), their secrets, and the log of every delivery.',
   },
   {
+    name: 'Partner Center',
+    description:
+      'Connected mode: what Partner Center reports back, by signed webhook, to the transitions it carries out.',
+  },
+  {
     name: 'Administration',
     description: 'Principals and their tokens, timers, health, readiness, metrics.',
   },

@@ -120,7 +120,8 @@ export interface CustomerRelationship {
   /** The partner's tenant id. */
   id: string;
   name: string;
-  relationshipType: 'IsIndirectResellerOf' | 'IsIndirectCloudSolutionProviderOf' | string;
+  /** `IsIndirectResellerOf`, `IsIndirectCloudSolutionProviderOf`, … */
+  relationshipType: string;
 }
 
 export interface MigrationRequest {
@@ -298,6 +299,8 @@ export class PartnerCenterError extends Error {
     readonly description: string,
     readonly retryable: boolean,
     readonly ids: CallIds,
+    /** How long Partner Center asked to wait (`Retry-After`), when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${problem}: ${description}`);
     this.name = 'PartnerCenterError';

@@ -2,8 +2,12 @@ import type { Knex } from 'knex';
 
 export type OutboxStatus = 'pending' | 'delivered' | 'failed';
 
-/** What leaves the engine after commit: an announcement to fan out, or a webhook to send. */
-export type OutboxKind = 'webhook.notice' | 'webhook.delivery';
+/**
+ * What leaves the engine after commit: an announcement to fan out, a webhook to send, a call
+ * to Partner Center, or a report from Partner Center to look into.
+ */
+export type OutboxKind =
+  'webhook.notice' | 'webhook.delivery' | 'partner_center.call' | 'partner_center.report';
 
 export interface OutboxRow {
   id: string;

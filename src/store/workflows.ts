@@ -380,6 +380,7 @@ export function applyWorkflowScope(q: Knex.QueryBuilder, principal: Principal): 
     case 'admin':
     case 'auditor':
     case 'system':
+    case 'partner_center':
       return;
     case 'manager':
     case 'global_admin':

@@ -14,7 +14,15 @@ import {
 /** How one attempt at a message ended, as its handler saw it. */
 export type HandlerResult =
   | { ok: true; responseStatus?: number }
-  | { ok: false; error: string; responseStatus?: number | null };
+  | {
+      ok: false;
+      error: string;
+      responseStatus?: number | null;
+      /** Trying again cannot help (the receiver refused the request itself): fail it now. */
+      giveUp?: boolean;
+      /** The receiver said when to try again (`Retry-After`): then, instead of the backoff. */
+      retryAt?: Date;
+    };
 
 /** Carries out one claimed message; throws only for the worker's own failures. */
 export type OutboxHandler = (message: OutboxRow, claimToken: string) => Promise<HandlerResult>;
@@ -223,8 +231,9 @@ function outcomeOf(
   if (result.ok) return { kind: 'delivered', at, responseStatus: result.responseStatus ?? null };
   const responseStatus = result.responseStatus ?? null;
   const delay = retryDelayMs(message.attempts, { ...retry, maxAttempts: Number.POSITIVE_INFINITY });
-  const nextAttemptAt = new Date(at.getTime() + delay);
-  if (nextAttemptAt.getTime() > message.give_up_at.getTime()) {
+  // A throttled call waits as long as it was told, not the backoff that grows with each try.
+  const nextAttemptAt = result.retryAt ?? new Date(at.getTime() + delay);
+  if (result.giveUp || nextAttemptAt.getTime() > message.give_up_at.getTime()) {
     return { kind: 'failed', at, error: result.error, responseStatus };
   }
   return { kind: 'retry', at, nextAttemptAt, error: result.error, responseStatus };

@@ -1,0 +1,277 @@
+import type { Knex } from 'knex';
+import type { AnyMachineSnapshot } from 'xstate';
+import type { SubscriptionTransferContext } from '../../../machines/subscription-transfer/subscription-transfer.machine.ts';
+import type { PartnerCenterEvidence } from '../../engine/engine.ts';
+import type { SubscriptionRow } from '../../store/customers.ts';
+import type { ResourceRow } from '../../store/partner-center-links.ts';
+import { newestResource } from '../../store/partner-center-links.ts';
+import type { WorkflowRow } from '../../store/workflows.ts';
+import {
+  newCommerceTransferType,
+  PartnerCenterError,
+  type Answered,
+  type PartnerCenter,
+  type TransferLineItem,
+} from '../partner-center.ts';
+import { callIds, type CallMessage } from './call-message.ts';
+import { MoveNotReady, subscriptionsById, type MoveFacts } from './move-facts.ts';
+
+/** An event to apply, derived from the workflow as it stands under its lock. */
+export type Derive = (
+  row: WorkflowRow,
+  snapshot: AnyMachineSnapshot,
+) => ReadonlyArray<{ type: string } & Record<string, unknown>>;
+
+/** What a step did in Partner Center, ready to be recorded in one transaction. */
+export interface StepDone {
+  evidence: PartnerCenterEvidence;
+  derive: Derive;
+  resources: Array<Omit<ResourceRow, 'settled_at' | 'updated_at'>>;
+}
+
+/** The state a step belongs to: once the workflow has left it, the step is not carried out. */
+export const stepState: Record<CallMessage['operation'], string> = {
+  migrateLegacySubscriptions: 'detailsReview',
+  createTransfer: 'awaitingTransferRequest',
+  submitTransfer: 'sourceReview',
+  recordAgreement: 'accepted',
+  requestGdap: 'awaitingGdap',
+};
+
+/**
+ * The roles a provider asks for in GDAP when it needs admin rights: the least that lets it
+ * support licences and users. Microsoft's built-in role template ids.
+ */
+export const gdapRoles = [
+  { name: 'Directory Readers', roleDefinitionId: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b' },
+  { name: 'User Administrator', roleDefinitionId: 'fe930be7-5e62-47db-91af-98c3a49a38b1' },
+  { name: 'License Administrator', roleDefinitionId: '4d6ac14f-3453-41d0-bef9-a3e0c569773a' },
+] as const;
+/** The longest GDAP relationship Partner Center grants. */
+export const gdapDurationDays = 730;
+
+const only =
+  (state: string, events: ReturnType<Derive>): Derive =>
+  (row) =>
+    row.state === state ? events : [];
+
+type Context = SubscriptionTransferContext;
+
+/** Carries out one step of a connected workflow in Partner Center. */
+export async function carryOut(
+  pc: PartnerCenter,
+  db: Knex,
+  message: CallMessage,
+  facts: MoveFacts,
+  now: Date,
+): Promise<StepDone | undefined> {
+  const context = facts.workflow.snapshot.context as Record<string, unknown>;
+  const resource = (kind: ResourceRow['kind'], id: string, status: string, subject?: string) => ({
+    kind,
+    id,
+    workflow_id: facts.workflow.id,
+    customer_tenant_id: facts.customer.tenant_id,
+    acting_kind: kind === 'migration' ? ('partner' as const) : ('provider' as const),
+    acting_id: kind === 'migration' ? facts.partner.id : facts.providerId,
+    subject: subject ?? null,
+    status,
+    created_at: now,
+  });
+  const evidence = (answered: Answered<unknown>, resourceId?: string): PartnerCenterEvidence => ({
+    operation: message.operation,
+    ...answered.ids,
+    ...(resourceId ? { resourceId } : {}),
+  });
+
+  switch (message.operation) {
+    case 'createTransfer': {
+      const { partner, customer } = facts;
+      const answered = await pc.createTransfer(
+        facts.asProvider,
+        customer.tenant_id,
+        {
+          sourcePartnerTenantId: partner.tenant_id,
+          sourcePartnerName: partner.name,
+          customerEmailId: customer.bill_to.email,
+          customerName: customer.name,
+          targetPartnerTenantId: facts.asProvider.tenantId,
+          partnerOnRecord: partner.mpn_id,
+          transferType: newCommerceTransferType,
+        },
+        callIds(message),
+      );
+      const transfer = answered.body;
+      return {
+        evidence: evidence(answered, transfer.id),
+        derive: only(stepState.createTransfer, [
+          {
+            type: 'TRANSFER_REQUEST_CREATED',
+            customerEmail: transfer.customerEmailId,
+            sourcePartnerTenantId: transfer.sourcePartnerTenantId,
+            partnerOnRecord: transfer.partnerOnRecord,
+            expiresAt: transfer.expirationTime,
+          },
+        ]),
+        resources: [resource('transfer', transfer.id, transfer.status)],
+      };
+    }
+    case 'submitTransfer': {
+      const transfer = await newestResource(db, facts.workflow.id, 'transfer');
+      if (!transfer) throw new MoveNotReady('no transfer request was created for this workflow');
+      const { confirmedIds, subscriptions } = context as Context;
+      const stored = await subscriptionsById(db, facts.customer.id);
+      const answered = await pc.submitTransfer(
+        facts.asPartner,
+        facts.customer.tenant_id,
+        transfer.id,
+        lineItems(confirmedIds, subscriptions, stored, facts.partner.mpn_id),
+        callIds(message),
+      );
+      return {
+        evidence: evidence(answered, transfer.id),
+        derive: only(stepState.submitTransfer, [
+          { type: 'TRANSFER_SUBMITTED', subscriptionIds: confirmedIds },
+        ]),
+        resources: [],
+      };
+    }
+    case 'migrateLegacySubscriptions': {
+      const { subscriptions } = context as Context;
+      const stored = await subscriptionsById(db, facts.customer.id);
+      const legacy = subscriptions.filter((s) => s.kind === 'legacy_license');
+      if (legacy.length === 0) return undefined;
+      const made: StepDone['resources'] = [];
+      let last: Answered<unknown> | undefined;
+      for (const subscription of legacy) {
+        const request = {
+          currentSubscriptionId: subscription.id,
+          termDuration: 'P1Y',
+          billingCycle: pcBillingCycle(subscription.billingCycle),
+          purchaseFullTerm: false,
+          quantity: stored.get(subscription.id)?.quantity ?? 1,
+        };
+        const validated = await pc.validateMigration(
+          facts.asPartner,
+          facts.customer.tenant_id,
+          request,
+          callIds(message, `validate ${subscription.id}`),
+        );
+        // One that cannot migrate stays legacy; the preflight and the confirmation say why.
+        if (!validated.body.isEligible) continue;
+        last = await pc.createMigration(
+          facts.asPartner,
+          facts.customer.tenant_id,
+          request,
+          callIds(message, `migrate ${subscription.id}`),
+        );
+        const migration = (last as Answered<{ id: string; status: string }>).body;
+        made.push(resource('migration', migration.id, migration.status, subscription.id));
+      }
+      if (!last) return undefined;
+      return { evidence: evidence(last), derive: () => [], resources: made };
+    }
+    case 'requestGdap': {
+      const created = await pc.createGdapRelationship(
+        facts.asProvider,
+        {
+          displayName: `${facts.customer.name}`.slice(0, 40) + ` ${facts.workflow.id.slice(-8)}`,
+          duration: `P${gdapDurationDays}D`,
+          customer: { tenantId: facts.customer.tenant_id },
+          accessDetails: {
+            unifiedRoles: gdapRoles.map((r) => ({ roleDefinitionId: r.roleDefinitionId })),
+          },
+        },
+        callIds(message, 'create'),
+      );
+      const locked = await pc.lockGdapForApproval(
+        facts.asProvider,
+        created.body.id,
+        callIds(message, 'lock'),
+      );
+      return {
+        evidence: evidence(locked, created.body.id),
+        derive: only(stepState.requestGdap, [
+          {
+            type: 'GDAP_REQUESTED',
+            roles: gdapRoles.map((r) => r.name),
+            durationDays: gdapDurationDays,
+          },
+        ]),
+        resources: [resource('gdap', created.body.id, 'approvalPending')],
+      };
+    }
+    case 'recordAgreement': {
+      const acceptance = context.acceptance as {
+        channel: string;
+        acceptedBy: { firstName: string; lastName: string; email: string } | null;
+        dateAgreed: string;
+      } | null;
+      if (!acceptance?.acceptedBy || acceptance.channel !== 'provider') return undefined;
+      const template = await pc.getMcaTemplate(facts.asProvider, callIds(message, 'template'));
+      try {
+        await pc.createAgreement(
+          facts.asProvider,
+          facts.customer.tenant_id,
+          {
+            primaryContact: acceptance.acceptedBy,
+            dateAgreed: acceptance.dateAgreed,
+            templateId: template.body.templateId,
+            type: 'MicrosoftCustomerAgreement',
+          },
+          callIds(message, 'create'),
+        );
+      } catch (error) {
+        // Already on record in Partner Center: what this step was to achieve.
+        if (!(error instanceof PartnerCenterError && error.code === '600061')) throw error;
+      }
+      return undefined;
+    }
+  }
+}
+
+/** Our billing cycle as Partner Center spells it. */
+export function pcBillingCycle(cycle: string | null): string {
+  switch (cycle) {
+    case 'monthly':
+      return 'Monthly';
+    case 'annual':
+      return 'Annual';
+    case 'triennial':
+      return 'Triennial';
+    case 'one_time':
+      return 'OneTime';
+    default:
+      return 'None';
+  }
+}
+
+/**
+ * The lines of a submission: each confirmed base subscription with its confirmed add-ons in
+ * `addOnItems`, and an add-on whose base already moved on a line of its own.
+ */
+export function lineItems(
+  confirmedIds: readonly string[],
+  subscriptions: Context['subscriptions'],
+  stored: ReadonlyMap<string, SubscriptionRow>,
+  partnerIdOnRecord: string,
+): TransferLineItem[] {
+  const confirmed = new Set(confirmedIds);
+  const chosen = subscriptions.filter((s) => confirmed.has(s.id));
+  let next = 0;
+  const line = (s: Context['subscriptions'][number]): TransferLineItem => ({
+    id: (next += 1) - 1,
+    subscriptionId: s.id,
+    quantity: stored.get(s.id)?.quantity ?? 1,
+    billingCycle: pcBillingCycle(s.billingCycle),
+    friendlyName: stored.get(s.id)?.offer ?? s.id,
+    partnerIdOnRecord,
+  });
+  const lines: TransferLineItem[] = [];
+  for (const s of chosen) {
+    if (s.baseSubscriptionId !== null && confirmed.has(s.baseSubscriptionId)) continue;
+    const item = line(s);
+    const addOns = chosen.filter((a) => a.baseSubscriptionId === s.id).map(line);
+    lines.push(addOns.length > 0 ? { ...item, addOnItems: addOns } : item);
+  }
+  return lines;
+}
