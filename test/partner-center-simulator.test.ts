@@ -128,6 +128,27 @@ describe('Entra token endpoint', () => {
     expect(otherTenant.body).toMatchObject({ error: 'invalid_grant' });
   });
 
+  it('when the token service is made to fail, then it answers as Entra does when busy', async () => {
+    const w = await buildWorld();
+    await w.api
+      .post('/_sim/faults')
+      .send({ match: 'token', status: 503, count: 1, retryAfterSeconds: 3 })
+      .expect(201);
+    const form = {
+      grant_type: 'refresh_token',
+      client_id: w.partner.clientId,
+      client_secret: w.partner.clientSecret,
+      refresh_token: w.partner.refreshToken,
+      scope: graphScope,
+    };
+    const post = () =>
+      w.api.post(`/${w.partner.tenantId}/oauth2/v2.0/token`).type('form').send(form);
+    const busy = await post().expect(503);
+    expect(busy.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(busy.headers['retry-after']).toBe('3');
+    await post().expect(200);
+  });
+
   it('when a token expires or was issued for the other API, then Partner Center answers 401', async () => {
     const w = await buildWorld();
     const refused = await w.api
@@ -421,6 +442,14 @@ describe('the transfer lifecycle', () => {
       partnerTenantId: w.partner.tenantId,
     });
     expect((await w.calls({ operation: 'completeTransfer' })).length).toBe(1);
+
+    // A completed request cannot change.
+    const again = await w.api
+      .patch(transferPath(w, transfer.id))
+      .set('Authorization', w.auth.partner)
+      .send(acceptBody(w, transfer))
+      .expect(409);
+    expect((again.body as PartnerCenterError).code).toBe('900102');
   });
 
   it('when the wrong side acts, or the lines are wrong, then the transfer is left as it was', async () => {

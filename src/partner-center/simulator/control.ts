@@ -115,6 +115,11 @@ export function seedCustomer(core: Core, seed: z.infer<typeof customerSeedSchema
 export function controlRoutes(router: Router, core: Core, reset: () => Promise<void>): void {
   const control = express.Router();
   control.use(express.json({ limit: '5mb' }));
+  // What a test reads here includes the work that has come due by the clock.
+  control.use((_req, _res, next) => {
+    core.work.runDue();
+    next();
+  });
 
   const body = <T extends z.ZodType>(schema: T, req: Request): z.infer<T> => {
     const parsed = schema.safeParse(req.body);

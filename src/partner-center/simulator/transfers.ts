@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { TransferLineItem } from '../partner-center.ts';
 import { collection, customerOf, guid, relatedCustomer, text } from './access.ts';
 import { announce, recordWork, type Core } from './core.ts';
-import { fail } from './failures.ts';
+import { fail, SimulatedFailure } from './failures.ts';
 import { defineOperation, parse, type Call } from './pipeline.ts';
 import type { Customer, StoredTransfer, Subscription } from './state.ts';
 
@@ -189,13 +189,23 @@ export function transferRoutes(router: Router, core: Core): void {
   });
 }
 
+/**
+ * Only an Active request can change. A completed one answers 900102, the code Tiershift's
+ * rules already name for it (README, Partner Center's rules); for the others Partner Center
+ * documents no code.
+ */
+function notActive(transfer: StoredTransfer, verb: string): SimulatedFailure {
+  const why = `A ${transfer.status} transfer cannot be ${verb}.`;
+  return transfer.status === 'Complete'
+    ? new SimulatedFailure(409, '900102', why)
+    : fail.conflict(why);
+}
+
 function cancelTransfer(call: Call, transfer: StoredTransfer) {
   if (call.account.tenantId !== transfer.targetPartnerTenantId) {
     throw fail.forbidden('Only the target partner that created the transfer can cancel it.');
   }
-  if (transfer.status !== 'Active') {
-    throw fail.conflict(`A ${transfer.status} transfer cannot be cancelled.`);
-  }
+  if (transfer.status !== 'Active') throw notActive(transfer, 'cancelled');
   transfer.status = 'Cancelled';
   transfer.lastModifiedTime = call.now.toISOString();
   call.effect('cancelTransfer', transfer.customerTenantId);
@@ -208,9 +218,7 @@ function submitTransfer(core: Core, call: Call, transfer: StoredTransfer, lines:
   if (call.account.tenantId !== transfer.sourcePartnerTenantId) {
     throw fail.forbidden('Only the source partner can accept a transfer with its line items.');
   }
-  if (transfer.status !== 'Active') {
-    throw fail.conflict(`A ${transfer.status} transfer cannot be accepted.`);
-  }
+  if (transfer.status !== 'Active') throw notActive(transfer, 'accepted');
   const customer = customerOf(core, transfer.customerTenantId);
   const seen = new Set<string>();
   const subscriptionFor = (id: string): Subscription => {
