@@ -339,6 +339,26 @@ describe('idempotency by MS-RequestId', () => {
     await w.createTransfer(randomUUID());
   });
 
+  it('when an acceptance is repeated after the transfer completed, then the first answer comes back as it was', async () => {
+    const w = await buildWorld();
+    await w.acceptRelationship();
+    const transfer = await w.createTransfer();
+    const requestId = randomUUID();
+    const accept = () =>
+      w.api
+        .patch(transferPath(w, transfer.id))
+        .set('Authorization', w.auth.partner)
+        .set('MS-RequestId', requestId)
+        .send(acceptBody(w, transfer))
+        .expect(200);
+    const first = await accept();
+    await w.api.post('/_sim/work/run').expect(200);
+    const again = await accept();
+    expect(again.body).toEqual(first.body);
+    expect((again.body as Transfer).status).toBe('InProgress');
+    expect(await w.calls({ operation: 'completeTransfer' })).toHaveLength(1);
+  });
+
   it('when a cancel is repeated with the same request id, then it is carried out once', async () => {
     const w = await buildWorld();
     await w.acceptRelationship();

@@ -167,7 +167,8 @@ export function defineOperation(
     if (mutating && key) {
       core.state.remember(key, {
         status: answer.status,
-        body: answer.body,
+        // A copy: the resource changes later (a transfer completes), its first answer does not.
+        body: structuredClone(answer.body),
         headers: answer.headers ?? {},
         operations: effects.map((e) => e.operation),
         customer: effects[0]?.customer ?? null,
