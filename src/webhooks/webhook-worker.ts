@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { countDeliveredMessage, countFailedMessage } from '../store/webhook-subscriptions.ts';
 import { webhookHandlers } from './handlers.ts';
-import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import { startOutboxWorker, type OutboxHandler, type OutboxWorker } from './outbox-worker.ts';
+import type { OutboxKind } from '../store/outbox.ts';
 import type { Resolve } from './target.ts';
 
 const keepFinishedMs = 30 * 24 * 60 * 60 * 1000;
@@ -27,6 +28,10 @@ export interface WebhookWorkerDeps {
   now: () => Date;
   metrics?: Pick<Metrics, 'webhookAttempt'>;
   resolve?: Resolve;
+  /** Handlers of other kinds carried by the same worker (Partner Center's steps). */
+  handlers?: Partial<Record<OutboxKind, OutboxHandler>>;
+  /** The longest an attempt of those may take; the claim outlasts it. */
+  leaseMs?: number;
 }
 
 /**
@@ -40,24 +45,28 @@ export function startWebhookWorker({
   now,
   metrics,
   resolve,
+  handlers,
+  leaseMs = 0,
 }: WebhookWorkerDeps): OutboxWorker {
+  const webhooks = webhookHandlers({
+    db,
+    now,
+    publicUrl: config.PUBLIC_URL,
+    retryForMs: config.WEBHOOK_RETRY_FOR_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    policy: { allowInsecure: config.WEBHOOK_ALLOW_INSECURE },
+    resolve,
+  });
   return startOutboxWorker({
     db,
     now,
     logger,
-    ...webhookHandlers({
-      db,
-      now,
-      publicUrl: config.PUBLIC_URL,
-      retryForMs: config.WEBHOOK_RETRY_FOR_MS,
-      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-      policy: { allowInsecure: config.WEBHOOK_ALLOW_INSECURE },
-      resolve,
-    }),
+    handlers: { ...webhooks.handlers, ...handlers },
+    batchHandlers: webhooks.batchHandlers,
     intervalMs: config.OUTBOX_INTERVAL_MS,
     concurrency: config.OUTBOX_CONCURRENCY,
     // Past any attempt's time-out, name resolution included, with room to record it.
-    leaseMs: 2 * config.WEBHOOK_TIMEOUT_MS + 5000,
+    leaseMs: Math.max(2 * config.WEBHOOK_TIMEOUT_MS + 5000, leaseMs),
     retry: { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
     keepFinishedMs,
     onAttempt(message, outcome) {
