@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { partnerCenterDefaults } from './partner-center/defaults.ts';
 
 /** Shared with apps built without a full configuration, such as tests'. */
 export const defaultRateLimitPerIpPerMin = 6000;
@@ -112,6 +113,18 @@ const configSchema = z.object({
   OUTBOX_INTERVAL_MS: milliseconds().default(1000),
   /** Outbox messages each instance carries out at once. */
   OUTBOX_CONCURRENCY: wholeNumber(1, 256).default(8),
+  /** Partner Center's REST API; the simulator's address for trials and tests. */
+  PARTNER_CENTER_URL: z.url({ protocol: /^https?$/ }).default(partnerCenterDefaults.baseUrl),
+  /** Microsoft Graph, where GDAP relationships are requested. */
+  PARTNER_CENTER_GRAPH_URL: z.url({ protocol: /^https?$/ }).default(partnerCenterDefaults.graphUrl),
+  /** Entra's sign-in authority, where refresh tokens are exchanged for access tokens. */
+  PARTNER_CENTER_AUTHORITY: z
+    .url({ protocol: /^https?$/ })
+    .default(partnerCenterDefaults.authority),
+  /** How long one call to Partner Center may take, connecting and reading the answer included. */
+  PARTNER_CENTER_TIMEOUT_MS: milliseconds().default(partnerCenterDefaults.timeoutMs),
+  /** Attempts per call (the first included) when Partner Center throttles or fails for a while. */
+  PARTNER_CENTER_MAX_ATTEMPTS: wholeNumber(1, 20).default(partnerCenterDefaults.maxAttempts),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

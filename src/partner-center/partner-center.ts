@@ -120,7 +120,9 @@ export interface CustomerRelationship {
   /** The partner's tenant id. */
   id: string;
   name: string;
-  relationshipType: 'IsIndirectResellerOf' | 'IsIndirectCloudSolutionProviderOf' | string;
+  /** The kinds Tiershift reads, or any other; the intersection keeps the two named in editors. */
+  relationshipType:
+    'IsIndirectResellerOf' | 'IsIndirectCloudSolutionProviderOf' | (string & Record<never, never>);
 }
 
 export interface MigrationRequest {
@@ -298,6 +300,11 @@ export class PartnerCenterError extends Error {
     readonly description: string,
     readonly retryable: boolean,
     readonly ids: CallIds,
+    /**
+     * How long Partner Center asked to be left alone (`Retry-After`), when it asked for longer
+     * than the client waits itself: a caller retrying later should wait at least this long.
+     */
+    readonly retryAfterMs?: number,
   ) {
     super(`${problem}: ${description}`);
     this.name = 'PartnerCenterError';
