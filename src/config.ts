@@ -1,6 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { partnerCenterDefaults } from './partner-center/defaults.ts';
+import { keyFormatHelp, parseKey } from './secrets/key.ts';
 
 /** Shared with apps built without a full configuration, such as tests'. */
 export const defaultRateLimitPerIpPerMin = 6000;
@@ -59,6 +60,9 @@ const milliseconds = (min = 1) => wholeNumber(min, maxTimerMs);
 const port = () => wholeNumber(0, 65535);
 const positive = () => wholeNumber(1, Number.MAX_SAFE_INTEGER);
 
+const secretsKey = () =>
+  z.string().refine((value) => parseKey(value) !== undefined, { message: keyFormatHelp });
+
 const configSchema = z.object({
   PORT: port().default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -113,6 +117,13 @@ const configSchema = z.object({
   OUTBOX_INTERVAL_MS: milliseconds().default(1000),
   /** Outbox messages each instance carries out at once. */
   OUTBOX_CONCURRENCY: wholeNumber(1, 256).default(8),
+  /**
+   * The key stored secrets are sealed with (AES-256-GCM). Required with DATABASE_URL; the
+   * embedded database generates one into DATA_DIR when it is unset.
+   */
+  SECRETS_KEY: secretsKey().optional(),
+  /** The key before SECRETS_KEY: values sealed under it are read, and sealed again at start. */
+  SECRETS_KEY_PREVIOUS: secretsKey().optional(),
   /** Partner Center's REST API; the simulator's address for trials and tests. */
   PARTNER_CENTER_URL: z.url({ protocol: /^https?$/ }).default(partnerCenterDefaults.baseUrl),
   /** Microsoft Graph, where GDAP relationships are requested. */

@@ -10,6 +10,7 @@ import * as deferrableParentReference from './20261123120000_deferrable_parent_r
 import * as customerTableIndex from './20261124090000_customer_table_index.ts';
 import * as webhooks from './20261125090000_webhooks.ts';
 import * as subscriptionTerms from './20261126090000_subscription_terms.ts';
+import * as partnerCenterConnections from './20261127090000_partner_center_connections.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -32,6 +33,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261124090000_customer_table_index', customerTableIndex],
   ['20261125090000_webhooks', webhooks],
   ['20261126090000_subscription_terms', subscriptionTerms],
+  ['20261127090000_partner_center_connections', partnerCenterConnections],
 ];
 
 export const migrationSource: Knex.MigrationSource<string> = {

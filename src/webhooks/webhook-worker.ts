@@ -5,12 +5,15 @@ import type { Metrics } from '../observability/metrics.ts';
 import { countDeliveredMessage, countFailedMessage } from '../store/webhook-subscriptions.ts';
 import { webhookHandlers } from './handlers.ts';
 import { startOutboxWorker, type OutboxWorker } from './outbox-worker.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 import type { Resolve } from './target.ts';
 
 const keepFinishedMs = 30 * 24 * 60 * 60 * 1000;
 
 export interface WebhookWorkerDeps {
   db: Knex;
+  /** Opens the signing secrets, sealed in the database. */
+  secrets: Secrets;
   config: Pick<
     Config,
     | 'PUBLIC_URL'
@@ -35,6 +38,7 @@ export interface WebhookWorkerDeps {
  */
 export function startWebhookWorker({
   db,
+  secrets,
   config,
   logger,
   now,
@@ -47,6 +51,7 @@ export function startWebhookWorker({
     logger,
     ...webhookHandlers({
       db,
+      secrets,
       now,
       publicUrl: config.PUBLIC_URL,
       retryForMs: config.WEBHOOK_RETRY_FOR_MS,
