@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { generateKey } from '../src/secrets/key.ts';
+
+const runSecretsKey = generateKey();
 
 export interface ServerProcessOptions {
   /** A Postgres URL; without it the server uses the embedded database in `dataDir`. */
@@ -93,6 +96,9 @@ export class ServerProcess {
         RATE_LIMIT_PER_MIN: '100000000',
         RATE_LIMIT_PER_IP_PER_MIN: '100000000',
         TIMER_INTERVAL_MS: '600000',
+        // One key for every server this process starts: on one Postgres they read each
+        // other's sealed secrets.
+        SECRETS_KEY: process.env.SECRETS_KEY || runSecretsKey,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { findDefinition } from '../machines/registry.ts';
 import { systemClock } from '../src/engine/clock.ts';
 import { openDatabase, prepareDatabase } from '../src/service.ts';
+import { loadSecrets } from '../src/secrets/load.ts';
 import { describeStartError } from '../src/startup-error.ts';
 
 /**
@@ -11,8 +12,9 @@ import { describeStartError } from '../src/startup-error.ts';
 async function migrate(config: Config): Promise<void> {
   const { db, lock } = openDatabase(config);
   try {
-    const { migrations, workflows } = await prepareDatabase(db, {
+    const { migrations, workflows, resealed } = await prepareDatabase(db, {
       clock: systemClock,
+      secrets: loadSecrets(config, (message) => console.warn(message)),
       onProgress: ({ machine, toVersion, migrated, total, done }) => {
         if (!done)
           console.log(
@@ -25,6 +27,11 @@ async function migrate(config: Config): Promise<void> {
     } else {
       console.log(`Applied ${migrations.length} migration${migrations.length === 1 ? '' : 's'}:`);
       for (const name of migrations) console.log(`  ${name}`);
+    }
+    if (resealed > 0) {
+      console.log(
+        `Sealed ${resealed} stored secret${resealed === 1 ? '' : 's'} under SECRETS_KEY.`,
+      );
     }
     // Said only when it happened: most builds change no machine's version.
     for (const [machine, count] of Object.entries(workflows)) {

@@ -33,12 +33,15 @@ import type { Resolve } from './webhooks/target.ts';
 import { createWorkflowRouter } from './http/workflows.router.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createMetricsRouter } from './observability/metrics.router.ts';
+import type { Secrets } from './secrets/secrets.ts';
 import type { Database } from './store/database.ts';
 
 export interface AppDeps {
   db: Database;
   engine: Engine;
   logger: Logger;
+  /** Seals the secrets the routes store: webhook signing secrets, Partner Center credentials. */
+  secrets: Secrets;
   /** Whether a stop has begun; a fresh one (never draining) when not given. */
   lifecycle?: Lifecycle;
   /** Where requests are counted and `/metrics` reads from; the engine should report to it too. */
@@ -93,6 +96,7 @@ export function createApp({
   catalog = new ApiCatalog(),
   resolve,
   partnerCenterVerifier,
+  secrets,
 }: AppDeps): Express {
   const app = express();
   const now = () => engine.now();
@@ -186,6 +190,7 @@ export function createApp({
   app.use(
     createWebhookRouter({
       db,
+      secrets,
       catalog,
       now,
       policy: { allowInsecure: config.WEBHOOK_ALLOW_INSECURE ?? false },

@@ -1,5 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { partnerCenterDefaults } from './partner-center/defaults.ts';
+import { keyFormatHelp, parseKey } from './secrets/key.ts';
 
 /** Shared with apps built without a full configuration, such as tests'. */
 export const defaultRateLimitPerIpPerMin = 6000;
@@ -57,6 +59,9 @@ const maxTimerMs = 2 ** 31 - 1;
 const milliseconds = (min = 1) => wholeNumber(min, maxTimerMs);
 const port = () => wholeNumber(0, 65535);
 const positive = () => wholeNumber(1, Number.MAX_SAFE_INTEGER);
+
+const secretsKey = () =>
+  z.string().refine((value) => parseKey(value) !== undefined, { message: keyFormatHelp });
 
 const configSchema = z.object({
   PORT: port().default(3000),
@@ -134,6 +139,25 @@ const configSchema = z.object({
     }),
   /** How often connected transitions are read back from Partner Center, for what a lost webhook missed. */
   PARTNER_CENTER_POLL_MS: milliseconds().default(5 * 60 * 1000),
+  /**
+   * The key stored secrets are sealed with (AES-256-GCM). Required with DATABASE_URL; the
+   * embedded database generates one into DATA_DIR when it is unset.
+   */
+  SECRETS_KEY: secretsKey().optional(),
+  /** The key before SECRETS_KEY: values sealed under it are read, and sealed again at start. */
+  SECRETS_KEY_PREVIOUS: secretsKey().optional(),
+  /** Partner Center's REST API; the simulator's address for trials and tests. */
+  PARTNER_CENTER_URL: z.url({ protocol: /^https?$/ }).default(partnerCenterDefaults.baseUrl),
+  /** Microsoft Graph, where GDAP relationships are requested. */
+  PARTNER_CENTER_GRAPH_URL: z.url({ protocol: /^https?$/ }).default(partnerCenterDefaults.graphUrl),
+  /** Entra's sign-in authority, where refresh tokens are exchanged for access tokens. */
+  PARTNER_CENTER_AUTHORITY: z
+    .url({ protocol: /^https?$/ })
+    .default(partnerCenterDefaults.authority),
+  /** How long one call to Partner Center may take, connecting and reading the answer included. */
+  PARTNER_CENTER_TIMEOUT_MS: milliseconds().default(partnerCenterDefaults.timeoutMs),
+  /** Attempts per call (the first included) when Partner Center throttles or fails for a while. */
+  PARTNER_CENTER_MAX_ATTEMPTS: wholeNumber(1, 20).default(partnerCenterDefaults.maxAttempts),
   /** Base URL of consent links; required unless HOST is a loopback address. */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });

@@ -21,6 +21,9 @@ import { createMetrics } from './observability/metrics.ts';
 import { listenMetrics } from './observability/metrics.router.ts';
 import { lockDataDir, type DataDirLock } from './store/data-dir-lock.ts';
 import { createDatabase, migrateToLatest, type Database } from './store/database.ts';
+import { loadSecrets } from './secrets/load.ts';
+import { resealStoredSecrets } from './secrets/reseal.ts';
+import type { Secrets } from './secrets/secrets.ts';
 
 export interface RunningService {
   readonly server: http.Server;
@@ -57,6 +60,8 @@ export function openDatabase(
 
 export interface PrepareOptions {
   clock: Clock;
+  /** The keys stored secrets are sealed with; every one is brought under the current key. */
+  secrets: Secrets;
   /** The definitions to bring stored workflows to; this build's own unless told. */
   definitions?: ReadonlyMap<string, WorkflowDefinition>;
   onProgress?: MigrationOptions['onProgress'];
@@ -67,23 +72,27 @@ export interface PrepareOptions {
 /**
  * Brings a database to what this build runs, in one turn under the migration lock: the
  * schema's migrations, then every stored workflow to the version of its machine this build
- * runs, each with a MIGRATED history row. Throws, naming them, when some stored workflow is
- * of a version this build can neither run nor migrate: nothing may serve such a database.
+ * runs, each with a MIGRATED history row, then every stored secret under the current key.
+ * Throws, naming them, when some stored workflow is of a version this build can neither run
+ * nor migrate, or some stored secret opens with no key configured: nothing may serve such a
+ * database.
  */
 export async function prepareDatabase(
   db: Database,
   options: PrepareOptions,
-): Promise<{ migrations: string[]; workflows: MigrationReport }> {
+): Promise<{ migrations: string[]; workflows: MigrationReport; resealed: number }> {
   let workflows: MigrationReport = {};
+  let resealed = 0;
   const migrations = await migrateToLatest(db, async () => {
     workflows = await migrateStoredWorkflows(db, {
       definitions: options.definitions ?? definitions,
       clock: options.clock,
       onProgress: options.onProgress,
     });
+    resealed = await resealStoredSecrets(db, options.secrets);
     await options.whileLocked?.();
   });
-  return { migrations, workflows };
+  return { migrations, workflows, resealed };
 }
 
 /** Starts Tiershift: database, schema, stored workflows, first admin, HTTP listener and timer worker. */
@@ -100,9 +109,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     lock?.release();
   };
   try {
+    const secrets = loadSecrets(config, (message) => logger.warn(message));
+    logger.info(
+      { keyId: secrets.keyId, previousKeyId: secrets.previousKeyId ?? null },
+      'stored secrets sealed with SECRETS_KEY',
+    );
     let generatedToken: string | undefined;
     const prepared = await prepareDatabase(db, {
       clock: systemClock,
+      secrets,
       onProgress: ({ done, ...progress }) =>
         logger.info(progress, done ? 'workflows migrated' : 'migrating workflows'),
       whileLocked: async () => {
@@ -111,6 +126,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     });
     if (prepared.migrations.length > 0) {
       logger.info({ migrations: prepared.migrations }, 'schema migrated');
+    }
+    if (prepared.resealed > 0) {
+      logger.info({ values: prepared.resealed }, 'stored secrets sealed under the current key');
     }
     if (generatedToken) {
       // Printed once, on stdout rather than in the structured log, so log shipping never holds it.
@@ -132,7 +150,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       },
       outboxRetryForMs: config.WEBHOOK_RETRY_FOR_MS,
     });
-    const app = createApp({ db, engine, logger, config, lifecycle, metrics });
+    const app = createApp({ db, engine, logger, config, lifecycle, metrics, secrets });
     // Bundled while the server starts, so that the first visit to /console need not wait.
     void consoleAssets().then(
       () => logger.debug('console bundled'),
@@ -152,6 +170,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
     const outbox = startWebhookWorker({
       db,
+      secrets,
       config,
       logger,
       metrics,

@@ -1,4 +1,6 @@
 import { MigrationFailed, StoredVersionsUnsupported } from './engine/machine-migration.ts';
+import { SecretsKeyMissing } from './secrets/load.ts';
+import { StoredSecretsUnreadable } from './secrets/reseal.ts';
 import { DataDirInUse } from './store/data-dir-lock.ts';
 
 /** The settings a failed start can be blamed on. */
@@ -19,7 +21,9 @@ export function describeStartError(error: unknown, settings: StartSettings): str
   if (
     error instanceof DataDirInUse ||
     error instanceof StoredVersionsUnsupported ||
-    error instanceof MigrationFailed
+    error instanceof MigrationFailed ||
+    error instanceof SecretsKeyMissing ||
+    error instanceof StoredSecretsUnreadable
   ) {
     return error.message;
   }

@@ -6,6 +6,7 @@ import { hashToken } from '../src/auth/tokens.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildCustomer, buildPartner, buildProvider, createPartnerTeam } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
+import { testSecrets } from './secrets.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -315,6 +316,7 @@ describe('logs', () => {
       db: h.db,
       engine: h.engine,
       logger: createLogger('trace', sink),
+      secrets: testSecrets(),
       config: {
         BODY_LIMIT_BYTES: 1024 * 1024,
         RATE_LIMIT_PER_MIN: 100_000,

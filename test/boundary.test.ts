@@ -12,6 +12,7 @@ import { createLogger } from '../src/logger.ts';
 import { buildCustomer } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
+import { testSecrets } from './secrets.ts';
 
 /**
  * What Postgres cannot store as given never gets past the door: text is hashed into the
@@ -40,6 +41,7 @@ function appWithLog(lines: string[], rateLimitPerMin = 100_000) {
     db: h.db,
     engine: h.engine,
     logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+    secrets: testSecrets(),
     config: {
       BODY_LIMIT_BYTES: 1024 * 1024,
       RATE_LIMIT_PER_MIN: rateLimitPerMin,

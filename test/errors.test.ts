@@ -15,6 +15,7 @@ import { errorHandler } from '../src/http/errors.ts';
 import { createLogger } from '../src/logger.ts';
 import { createDatabase } from '../src/store/database.ts';
 import { as, startHarness, type Harness } from './harness.ts';
+import { testSecrets } from './secrets.ts';
 
 let h: Harness;
 let team: PartnerTeam;
@@ -307,6 +308,7 @@ describe('every error code of the SPEC, each from the case it names', () => {
       db,
       engine,
       logger: createLogger('silent'),
+      secrets: testSecrets(),
       config: {
         BODY_LIMIT_BYTES: 1024,
         RATE_LIMIT_PER_MIN: 600,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import knexFactory from 'knex';
 import type { TestProject } from 'vitest/node';
 import { describeApi } from '../src/http/api-document.ts';
+import { generateKey } from '../src/secrets/key.ts';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
 
 declare module 'vitest' {
@@ -9,6 +10,11 @@ declare module 'vitest' {
     databaseUrl: string | null;
     /** The OpenAPI document, as the code under test builds it: every answer is held to it. */
     apiDocument: Record<string, unknown>;
+    /**
+     * The key every test app seals stored secrets with: on Postgres, test files share one
+     * database, and a worker of one file may deliver another file's webhooks.
+     */
+    secretsKey: string;
   }
 }
 
@@ -21,6 +27,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Some tests run the compiled server as operators do; build it once if it is not current.
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   project.provide('apiDocument', await describeApi());
+  project.provide('secretsKey', process.env.SECRETS_KEY || generateKey());
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     project.provide('databaseUrl', null);

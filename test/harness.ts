@@ -6,17 +6,21 @@ import type { TrustProxy } from '../src/config.ts';
 import { ensureAdmin } from '../src/auth/bootstrap.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { createLogger } from '../src/logger.ts';
+import type { Secrets } from '../src/secrets/secrets.ts';
 import { prepareDatabase } from '../src/service.ts';
 import { createDatabase, type Database } from '../src/store/database.ts';
 import type { Resolve } from '../src/webhooks/target.ts';
 import { ManualClock } from './clock.ts';
 import { ownDatabase } from './own-database.ts';
+import { testSecrets } from './secrets.ts';
 
 export interface Harness {
   db: Database;
   engine: Engine;
   app: Express;
   clock: ManualClock;
+  /** The keys stored secrets are sealed with, as the app and its workers use them. */
+  secrets: Secrets;
   adminToken: string;
   /** Which database the suite runs on, for test names. */
   kind: 'pglite' | 'postgres';
@@ -44,13 +48,14 @@ export interface HarnessOptions {
 
 /** Another app over a harness's database and engine, e.g. with its own small rate limits. */
 export function buildApp(
-  h: Pick<Harness, 'db' | 'engine'>,
+  h: Pick<Harness, 'db' | 'engine'> & Partial<Pick<Harness, 'secrets'>>,
   options: Omit<HarnessOptions, 'dataDir' | 'ownDatabase'> = {},
 ): Express {
   return createApp({
     db: h.db,
     engine: h.engine,
     logger: createLogger('silent'),
+    secrets: h.secrets ?? testSecrets(),
     config: {
       BODY_LIMIT_BYTES: options.bodyLimitBytes ?? 1024 * 1024,
       RATE_LIMIT_PER_MIN: options.rateLimitPerMin ?? 1_000_000,
@@ -76,17 +81,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       databaseUrl ? { databaseUrl, poolMax: 20 } : { dataDir: options.dataDir ?? 'memory://' },
     );
   const clock = new ManualClock();
-  // As the server starts: the schema, then every stored workflow to its machine's version.
-  await prepareDatabase(db, { clock });
+  const secrets = testSecrets();
+  // As the server starts: the schema, every stored workflow to its machine's version, every
+  // stored secret under the current key.
+  await prepareDatabase(db, { clock, secrets });
   const engine = new Engine({ db, clock });
   const adminToken = `admin-${crypto.randomUUID()}`;
   await ensureAdmin(db, adminToken, clock.now());
-  const app = buildApp({ db, engine }, options);
+  const app = buildApp({ db, engine, secrets }, options);
   return {
     db,
     engine,
     app,
     clock,
+    secrets,
     adminToken,
     kind: databaseUrl ? 'postgres' : 'pglite',
     databaseUrl: own ? own.url : (databaseUrl ?? undefined),

@@ -42,7 +42,7 @@ beforeAll(async () => {
   h.clock.set(new Date(new Date(fixture.generatedAt).getTime() + 24 * 60 * 60 * 1000));
   outboxBefore = await countOutbox();
   timersBefore = await h.db('timers').orderBy('id');
-  ({ workflows: migrated } = await prepareDatabase(h.db, { clock: h.clock }));
+  ({ workflows: migrated } = await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }));
 
   const partnerId = String(fixture.tables.partners![0]!.id);
   const providerId = String(fixture.tables.providers![0]!.id);

@@ -215,7 +215,7 @@ describe('stored workflows meet a newer machine version', () => {
 
     use('toyA', 2);
     h.clock.advanceHours(1);
-    const { workflows } = await prepareDatabase(h.db, { clock: h.clock });
+    const { workflows } = await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets });
     expect(workflows).toEqual({ toyA: 5 });
 
     const renamed = {
@@ -289,7 +289,9 @@ describe('stored workflows meet a newer machine version', () => {
     const ids = [...Object.values(a), ...Object.values(b)];
     const rows = await h.db('workflows').whereIn('id', ids).orderBy('id');
     const length = await countOf('history');
-    expect((await prepareDatabase(h.db, { clock: h.clock })).workflows).toEqual({});
+    expect((await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets })).workflows).toEqual(
+      {},
+    );
     expect(await h.db('workflows').whereIn('id', ids).orderBy('id')).toEqual(rows);
     expect(await countOf('history')).toBe(length);
   });
@@ -323,10 +325,12 @@ describe('stored workflows meet a newer machine version', () => {
     const before = await record(ids);
     use('toyA', 3);
     use('toyB', 3);
-    expect((await prepareDatabase(h.db, { clock: h.clock })).workflows).toEqual({
-      toyA: 5,
-      toyB: 5,
-    });
+    expect((await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets })).workflows).toEqual(
+      {
+        toyA: 5,
+        toyB: 5,
+      },
+    );
     const migrated = await migratedRows(ids);
     for (const id of Object.values(a)) {
       expect(migrated.get(id)!.map((r) => r.payload)).toEqual([
@@ -441,7 +445,7 @@ describe('stored workflows meet a newer machine version', () => {
     );
     expect(await verify(id)).toMatchObject({ valid: true });
     use('toyI', 2);
-    await prepareDatabase(h.db, { clock: h.clock });
+    await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets });
     expect(await row(id)).toMatchObject({
       machine_version: 2,
       state: 'checking.waiting',
@@ -465,7 +469,7 @@ describe('stored workflows meet a newer machine version', () => {
       .where({ id })
       .update({ snapshot: JSON.stringify(forged) });
     use('toyG', 2);
-    await prepareDatabase(h.db, { clock: h.clock });
+    await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets });
     expect(await row(id)).toMatchObject({ machine_version: 2 });
     const verdict = await verify(id);
     expect(verdict.valid).toBe(false);
@@ -523,8 +527,8 @@ describe('two processes migrating one database', () => {
     const other = secondProcess();
     try {
       const reports = await Promise.all([
-        prepareDatabase(h.db, { clock: h.clock }),
-        prepareDatabase(other.db, { clock: h.clock }),
+        prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }),
+        prepareDatabase(other.db, { clock: h.clock, secrets: h.secrets }),
       ]);
       expect(reports.map((r) => r.workflows.toyD ?? 0).sort()).toEqual([0, 30]);
     } finally {
@@ -542,7 +546,7 @@ describe('stored workflows this build cannot bring to its version', () => {
     const middle = await create('toyE');
     // A build that no longer keeps version 1.
     use('toyE', 3, { oldestKept: 2 });
-    const error = (await prepareDatabase(h.db, { clock: h.clock }).catch(
+    const error = (await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }).catch(
       (e: unknown) => e,
     )) as Error;
     expect(error).toBeInstanceOf(StoredVersionsUnsupported);
@@ -556,7 +560,7 @@ describe('stored workflows this build cannot bring to its version', () => {
     expect((await row(middle)).machine_version).toBe(2);
 
     await h.db('workflows').where({ id: middle }).update({ machine_version: 7 });
-    const newer = (await prepareDatabase(h.db, { clock: h.clock }).catch(
+    const newer = (await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }).catch(
       (e: unknown) => e,
     )) as Error;
     expect(newer.message).toContain(
@@ -564,7 +568,7 @@ describe('stored workflows this build cannot bring to its version', () => {
     );
 
     registry.map.delete('toyE');
-    const unknown = (await prepareDatabase(h.db, { clock: h.clock }).catch(
+    const unknown = (await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }).catch(
       (e: unknown) => e,
     )) as Error;
     expect(unknown.message).toContain('toyE version 1 (no such machine in this build)');
@@ -572,7 +576,9 @@ describe('stored workflows this build cannot bring to its version', () => {
     // Given a build that keeps every version, the same workflows migrate.
     await h.db('workflows').where({ id: middle }).update({ machine_version: 2 });
     use('toyE', 3);
-    expect((await prepareDatabase(h.db, { clock: h.clock })).workflows).toEqual({ toyE: 3 });
+    expect((await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets })).workflows).toEqual(
+      { toyE: 3 },
+    );
   });
 
   it('when an upgrade would finish a workflow, then the start stops, names it and writes nothing', async () => {
@@ -581,7 +587,7 @@ describe('stored workflows this build cannot bring to its version', () => {
     await send(id, { type: 'SUBMIT' });
     const before = await row(id);
     use('toyF', 2, { upgradeFrom1: (s) => ({ ...upgradeV1(s), value: 'accepted' }) });
-    const error = (await prepareDatabase(h.db, { clock: h.clock }).catch(
+    const error = (await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets }).catch(
       (e: unknown) => e,
     )) as Error;
     expect(error).toBeInstanceOf(MigrationFailed);
@@ -590,7 +596,9 @@ describe('stored workflows this build cannot bring to its version', () => {
     );
     expect(await row(id)).toEqual(before);
     use('toyF', 2);
-    expect((await prepareDatabase(h.db, { clock: h.clock })).workflows).toEqual({ toyF: 1 });
+    expect((await prepareDatabase(h.db, { clock: h.clock, secrets: h.secrets })).workflows).toEqual(
+      { toyF: 1 },
+    );
   });
 
   it('when a definition lists its past versions out of order, then the start stops before reading anything', async () => {

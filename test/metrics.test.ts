@@ -17,6 +17,7 @@ import { as } from './harness.ts';
 import { Move } from './move.ts';
 import { ownDatabase } from './own-database.ts';
 import { eventually, quickWorkerConfig, WebhookReceiver } from './webhook-receiver.ts';
+import { testSecrets } from './secrets.ts';
 
 let own: { db: Database; drop(): Promise<void> };
 let db: Database;
@@ -46,6 +47,7 @@ beforeAll(async () => {
     db,
     engine,
     logger: createLogger('silent'),
+    secrets: testSecrets(),
     lifecycle,
     metrics,
     config: {
@@ -142,6 +144,7 @@ describe('GET /metrics', () => {
         db,
         config: quickWorkerConfig,
         logger: createLogger('silent'),
+        secrets: testSecrets(),
         now: () => clock.now(),
         metrics,
       });

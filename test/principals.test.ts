@@ -12,6 +12,7 @@ import { createDatabase, migrateToLatest, type Database } from '../src/store/dat
 import { ManualClock } from './clock.ts';
 import { buildPartner } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
+import { testSecrets } from './secrets.ts';
 
 interface PrincipalView {
   id: string;
@@ -38,6 +39,7 @@ function instanceOn(db: Database, clock: ManualClock): Express {
     db,
     engine: new Engine({ db, clock }),
     logger: createLogger('silent'),
+    secrets: testSecrets(),
     config: {
       BODY_LIMIT_BYTES: 1024 * 1024,
       RATE_LIMIT_PER_MIN: 1_000_000,

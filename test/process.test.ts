@@ -15,6 +15,7 @@ import { Lifecycle } from '../src/lifecycle.ts';
 import { createLogger } from '../src/logger.ts';
 import { buildCustomer } from './factories.ts';
 import { startHarness } from './harness.ts';
+import { testSecrets } from './secrets.ts';
 
 /**
  * The server as operators run it: the compiled build in a process of its own, stopped by
@@ -124,6 +125,7 @@ describe('graceful shutdown', () => {
         db: harness.db,
         engine: harness.engine,
         logger: createLogger('silent'),
+        secrets: testSecrets(),
         config: { BODY_LIMIT_BYTES: 1024, RATE_LIMIT_PER_MIN: 1000, PUBLIC_URL: 'http://x.test' },
         lifecycle,
       });
@@ -203,6 +205,7 @@ describe('start-up errors name what to fix', () => {
     const closedPort = await freePort();
     const refused = await runToEnd('dist/src/server.js', {
       DATABASE_URL: `postgres://postgres:secret@127.0.0.1:${closedPort}/tiershift`,
+      SECRETS_KEY: inject('secretsKey'),
       PORT: String(await freePort()),
     });
     expect(refused.code).toBe(1);
@@ -216,6 +219,7 @@ describe('start-up errors name what to fix', () => {
       missing.pathname = '/tiershift_no_such_database';
       const run = await runToEnd('dist/src/server.js', {
         DATABASE_URL: missing.toString(),
+        SECRETS_KEY: inject('secretsKey'),
         PORT: String(await freePort()),
       });
       expect(run.code).toBe(1);
@@ -223,6 +227,26 @@ describe('start-up errors name what to fix', () => {
         /^DATABASE_URL: database "tiershift_no_such_database" does not exist on postgres:\/\/\S+; create it or name another$/,
       );
     }
+  });
+
+  it('when DATABASE_URL is set without SECRETS_KEY, or SECRETS_KEY is no key, then the start stops naming SECRETS_KEY', async () => {
+    const missing = await runToEnd('dist/src/server.js', {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/tiershift',
+      SECRETS_KEY: '',
+      PORT: String(await freePort()),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(
+      /^SECRETS_KEY is required with DATABASE_URL: .*openssl rand -base64 32/,
+    );
+
+    const short = await runToEnd('dist/src/server.js', {
+      SECRETS_KEY: 'correct horse battery staple',
+      PORT: String(await freePort()),
+    });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('SECRETS_KEY: expected 32 random bytes');
+    expect(short.stderr).not.toContain('correct horse');
   });
 
   it('when DATA_DIR cannot be a folder, then one line names DATA_DIR', async () => {

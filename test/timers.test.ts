@@ -13,6 +13,7 @@ import { buildCustomer } from './factories.ts';
 import { as } from './harness.ts';
 import { Move } from './move.ts';
 import { ownDatabase } from './own-database.ts';
+import { testSecrets } from './secrets.ts';
 
 interface TimerView {
   id: string;
@@ -48,6 +49,7 @@ beforeAll(async () => {
     db,
     engine,
     logger: createLogger('silent'),
+    secrets: testSecrets(),
     config: {
       BODY_LIMIT_BYTES: 1024 * 1024,
       RATE_LIMIT_PER_MIN: 1_000_000,

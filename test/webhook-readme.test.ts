@@ -9,6 +9,7 @@ import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
 import { eventually, quickWorkerConfig } from './webhook-receiver.ts';
+import { testSecrets } from './secrets.ts';
 
 /** The receiver the README shows, exactly as written there. */
 function readmeReceiver(): string {
@@ -75,6 +76,7 @@ describe("the README's receiver", () => {
       db: h.db,
       config: quickWorkerConfig,
       logger: createLogger('silent'),
+      secrets: testSecrets(),
       now: () => new Date(),
     });
     try {

@@ -5,6 +5,7 @@ import type { Database } from '../src/store/database.ts';
 import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import type { Resolve } from '../src/webhooks/target.ts';
 import { startWebhookWorker, type WebhookWorkerDeps } from '../src/webhooks/webhook-worker.ts';
+import { testSecrets } from './secrets.ts';
 
 /** A worker for tests: loopback targets, short time-outs, retries within milliseconds. */
 export const quickWorkerConfig: WebhookWorkerDeps['config'] = {
@@ -129,6 +130,7 @@ export function webhookRig(
         db: db(),
         config: { ...quickWorkerConfig, ...defaults.config, ...config },
         logger: createLogger('silent'),
+        secrets: testSecrets(),
         now: () => new Date(),
         resolve,
       });

@@ -1,6 +1,7 @@
 import { createApp } from '../app.ts';
 import { Engine } from '../engine/engine.ts';
 import { createLogger } from '../logger.ts';
+import { ephemeralSecrets } from '../secrets/secrets.ts';
 import { createDatabase } from '../store/database.ts';
 import { ApiCatalog, type JsonSchema } from './openapi.ts';
 
@@ -16,6 +17,7 @@ export async function describeApi(publicUrl = 'http://127.0.0.1:3000'): Promise<
       db,
       engine: new Engine({ db, clock: { now: () => new Date() } }),
       logger: createLogger('silent'),
+      secrets: ephemeralSecrets(),
       catalog,
       config: { BODY_LIMIT_BYTES: 1024 * 1024, RATE_LIMIT_PER_MIN: 600, PUBLIC_URL: publicUrl },
     });

@@ -14,10 +14,12 @@ import {
   findSubscription,
   insertSubscription,
   listSubscriptions,
+  signingSecretContext,
   updateSubscription,
   type SubscriptionOwner,
   type SubscriptionRow,
 } from '../store/webhook-subscriptions.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 import { newSigningSecret } from '../webhooks/signature.ts';
 import { addressProblem, systemResolve, urlProblem, type Resolve } from '../webhooks/target.ts';
 import type { TargetPolicy } from '../webhooks/target.ts';
@@ -50,6 +52,8 @@ const deliveryCursor = z.object({ createdAt: z.iso.datetime(), id: z.string() })
 
 export interface WebhookRouterDeps {
   db: Database;
+  /** Signing secrets are stored sealed: shown once in the clear, kept only sealed. */
+  secrets: Secrets;
   catalog: ApiCatalog;
   now: () => Date;
   policy: TargetPolicy;
@@ -61,6 +65,7 @@ export interface WebhookRouterDeps {
 /** Webhook subscriptions: who hears what, their secrets, and the log of their deliveries. */
 export function createWebhookRouter({
   db,
+  secrets,
   catalog,
   now,
   policy,
@@ -123,15 +128,16 @@ export function createWebhookRouter({
       }
       const at = now();
       const secret = newSigningSecret();
+      const id = newId('whk');
       const row = await insertSubscription(tx, {
-        id: newId('whk'),
+        id,
         scope: owner.scope,
         partner_id: owner.partnerId,
         provider_id: owner.providerId,
         url: body.url,
         events: body.events,
         description: body.description ?? null,
-        secret,
+        secret: secrets.seal(secret, signingSecretContext(id)),
         created_by: principal.id,
         created_at: at,
         updated_at: at,
@@ -278,7 +284,8 @@ export function createWebhookRouter({
       const secret = newSigningSecret();
       const overlap = body.overlapSeconds > 0;
       await updateSubscription(tx, current.id, {
-        secret,
+        secret: secrets.seal(secret, signingSecretContext(current.id)),
+        // Moved as stored: sealed for this subscription, it opens from either column.
         previous_secret: overlap ? current.secret : null,
         previous_secret_expires_at: overlap ? until : null,
         updated_at: at,

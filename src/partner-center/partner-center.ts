@@ -120,8 +120,9 @@ export interface CustomerRelationship {
   /** The partner's tenant id. */
   id: string;
   name: string;
-  /** `IsIndirectResellerOf`, `IsIndirectCloudSolutionProviderOf`, … */
-  relationshipType: string;
+  /** The kinds Tiershift reads, or any other; the intersection keeps the two named in editors. */
+  relationshipType:
+    'IsIndirectResellerOf' | 'IsIndirectCloudSolutionProviderOf' | (string & Record<never, never>);
 }
 
 export interface MigrationRequest {
@@ -299,7 +300,10 @@ export class PartnerCenterError extends Error {
     readonly description: string,
     readonly retryable: boolean,
     readonly ids: CallIds,
-    /** How long Partner Center asked to wait (`Retry-After`), when it said. */
+    /**
+     * How long Partner Center asked to be left alone (`Retry-After`), when it asked for longer
+     * than the client waits itself: a caller retrying later should wait at least this long.
+     */
     readonly retryAfterMs?: number,
   ) {
     super(`${problem}: ${description}`);

@@ -32,8 +32,8 @@ export async function isConnected(
 ): Promise<boolean> {
   if (row.provider_id === null) return false;
   const found = await db('partner_center_connections')
-    .where((q) => void q.where({ owner_kind: 'partner', owner_id: row.partner_id }))
-    .orWhere((q) => void q.where({ owner_kind: 'provider', owner_id: row.provider_id }))
+    .where('partner_id', row.partner_id)
+    .orWhere('provider_id', row.provider_id)
     .count<Array<{ count: string | number }>>({ count: '*' });
   return Number(found[0]?.count ?? 0) === 2;
 }

@@ -15,6 +15,7 @@ export interface SubscriptionRow {
   status: SubscriptionStatus;
   disabled_reason: string | null;
   disabled_at: Date | null;
+  /** Sealed (`enc:v1:…`) under SECRETS_KEY; in the clear only in rows older than sealing. */
   secret: string;
   previous_secret: string | null;
   previous_secret_expires_at: Date | null;
@@ -22,6 +23,14 @@ export interface SubscriptionRow {
   created_by: string;
   created_at: Date;
   updated_at: Date;
+}
+
+/**
+ * Where a subscription's signing secrets belong. The current and the previous secret share
+ * it: a rotation moves the sealed value from one column to the other as it is.
+ */
+export function signingSecretContext(subscriptionId: string): string {
+  return `webhook_subscriptions:${subscriptionId}:signing secret`;
 }
 
 export type NewSubscription = Omit<
@@ -157,4 +166,18 @@ export async function countDeliveredMessage(db: Knex, id: string): Promise<void>
     .where({ id })
     .andWhere('failed_messages', '>', 0)
     .update({ failed_messages: 0 });
+}
+
+/**
+ * Subscriptions' signing secrets as stored, for sealing them again under a new key: every
+ * one, or those of `ids`, locked until the transaction ends.
+ */
+export async function storedSigningSecrets(
+  db: Knex,
+  only?: { ids: readonly string[]; lock: true },
+): Promise<Array<Pick<SubscriptionRow, 'id' | 'secret' | 'previous_secret'>>> {
+  const q = db<SubscriptionRow>('webhook_subscriptions')
+    .select('id', 'secret', 'previous_secret')
+    .orderBy('id');
+  return only ? q.whereIn('id', only.ids).forUpdate() : q;
 }

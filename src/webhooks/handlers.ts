@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { deleteMessages, lockClaimed, type OutboxKind, type OutboxRow } from '../store/outbox.ts';
-import { findSubscription, type SubscriptionRow } from '../store/webhook-subscriptions.ts';
+import { isSealed, type Secrets } from '../secrets/secrets.ts';
+import {
+  findSubscription,
+  signingSecretContext,
+  type SubscriptionRow,
+} from '../store/webhook-subscriptions.ts';
 import { fanOut, type FanOutContext } from './fan-out.ts';
 import type { BatchHandler, HandlerResult, OutboxHandler } from './outbox-worker.ts';
 import { postWebhook } from './post.ts';
@@ -9,6 +14,7 @@ import type { Resolve, TargetPolicy } from './target.ts';
 
 export interface WebhookHandlerOptions {
   db: Knex;
+  secrets: Secrets;
   now: () => Date;
   publicUrl: string;
   retryForMs: number;
@@ -85,7 +91,7 @@ async function sendDelivery(
       message.event_id ?? message.id,
       at,
       body,
-      signingSecrets(subscription, at),
+      signingSecrets(subscription, at, options.secrets),
     ),
     body,
     timeoutMs: options.timeoutMs,
@@ -97,10 +103,19 @@ async function sendDelivery(
     : { ok: false, error: result.error, responseStatus: result.status };
 }
 
-/** The current secret, and the one it replaced while their overlap lasts. */
-export function signingSecrets(subscription: SubscriptionRow, at: Date): string[] {
+/** The current secret, and the one it replaced while their overlap lasts, opened. */
+export function signingSecrets(
+  subscription: SubscriptionRow,
+  at: Date,
+  secrets: Secrets,
+): string[] {
   const { previous_secret: previous, previous_secret_expires_at: until } = subscription;
-  return previous && until && until.getTime() > at.getTime()
-    ? [subscription.secret, previous]
-    : [subscription.secret];
+  const stored =
+    previous && until && until.getTime() > at.getTime()
+      ? [subscription.secret, previous]
+      : [subscription.secret];
+  const context = signingSecretContext(subscription.id);
+  // A secret in the clear was written by a build from before sealing (an instance not yet
+  // replaced during an upgrade); the next start seals it.
+  return stored.map((value) => (isSealed(value) ? secrets.open(value, context) : value));
 }

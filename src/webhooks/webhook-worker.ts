@@ -6,12 +6,15 @@ import { countDeliveredMessage, countFailedMessage } from '../store/webhook-subs
 import { webhookHandlers } from './handlers.ts';
 import { startOutboxWorker, type OutboxHandler, type OutboxWorker } from './outbox-worker.ts';
 import type { OutboxKind } from '../store/outbox.ts';
+import type { Secrets } from '../secrets/secrets.ts';
 import type { Resolve } from './target.ts';
 
 const keepFinishedMs = 30 * 24 * 60 * 60 * 1000;
 
 export interface WebhookWorkerDeps {
   db: Knex;
+  /** Opens the signing secrets, sealed in the database. */
+  secrets: Secrets;
   config: Pick<
     Config,
     | 'PUBLIC_URL'
@@ -40,6 +43,7 @@ export interface WebhookWorkerDeps {
  */
 export function startWebhookWorker({
   db,
+  secrets,
   config,
   logger,
   now,
@@ -50,6 +54,7 @@ export function startWebhookWorker({
 }: WebhookWorkerDeps): OutboxWorker {
   const webhooks = webhookHandlers({
     db,
+    secrets,
     now,
     publicUrl: config.PUBLIC_URL,
     retryForMs: config.WEBHOOK_RETRY_FOR_MS,

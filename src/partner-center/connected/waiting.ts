@@ -19,14 +19,10 @@ export async function waitingWorkflows(
       }
     })
     .whereExists(function () {
-      void this.from('partner_center_connections as pp')
-        .where('pp.owner_kind', 'partner')
-        .whereRaw('pp.owner_id = w.partner_id');
+      void this.from('partner_center_connections as pp').whereRaw('pp.partner_id = w.partner_id');
     })
     .whereExists(function () {
-      void this.from('partner_center_connections as pv')
-        .where('pv.owner_kind', 'provider')
-        .whereRaw('pv.owner_id = w.provider_id');
+      void this.from('partner_center_connections as pv').whereRaw('pv.provider_id = w.provider_id');
     })
     .select('w.*', 'c.tenant_id as customer_tenant_id')
     .orderBy('w.updated_at')

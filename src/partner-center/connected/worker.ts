@@ -168,17 +168,23 @@ export function connectedMode(options: ConnectedModeOptions) {
     }
   };
 
-  /** A relationship or an MCA awaiting the customer: has it accepted, or signed? */
+  /**
+   * A relationship or an MCA awaiting the customer: has it accepted the provider, or signed?
+   * Read as the partner, who already serves the customer; the provider may not see it yet.
+   */
   const observeWaiting = async (workflow: WorkflowRow, customerTenantId: string) => {
     if (workflow.provider_id === null) return 0;
-    const as = await credentialsOf(db, { kind: 'provider', id: workflow.provider_id });
-    if (!as) return 0;
+    const [asPartner, asProvider] = await Promise.all([
+      credentialsOf(db, { kind: 'partner', id: workflow.partner_id }),
+      credentialsOf(db, { kind: 'provider', id: workflow.provider_id }),
+    ]);
+    if (!asPartner || !asProvider) return 0;
     if (workflow.machine === 'resellerRelationship') {
-      const read = await pc.listRelationships(as, customerTenantId, readIds());
-      const accepted = read.body.some((r) => r.id === as.tenantId);
+      const read = await pc.listRelationships(asPartner, customerTenantId, readIds());
+      const accepted = read.body.some((r) => r.id === asProvider.tenantId);
       return (await apply(workflow.id, relationshipEvents(accepted), read.ids)).applied;
     }
-    const read = await pc.getDirectSignedMcaStatus(as, customerTenantId, readIds());
+    const read = await pc.getDirectSignedMcaStatus(asPartner, customerTenantId, readIds());
     return (await apply(workflow.id, mcaEvents(read.body.isSigned, utcDate(now())), read.ids))
       .applied;
   };
