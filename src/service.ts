@@ -15,6 +15,7 @@ import {
 } from './engine/machine-migration.ts';
 import { startTimerWorker } from './engine/timer-worker.ts';
 import { startWebhookWorker } from './webhooks/webhook-worker.ts';
+import { connectedModeFromConfig } from './partner-center/connected/start.ts';
 import { closeGracefully, listen } from './http-server.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { createMetrics } from './observability/metrics.ts';
@@ -168,6 +169,14 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger.info({ url: `http://${config.HOST}:${metricsPort}/metrics` }, 'metrics listening');
     }
     const timers = startTimerWorker(engine, config.TIMER_INTERVAL_MS, logger);
+    const connected = connectedModeFromConfig({
+      db,
+      engine,
+      secrets,
+      config,
+      logger,
+      now: () => systemClock.now(),
+    });
     const outbox = startWebhookWorker({
       db,
       secrets,
@@ -175,7 +184,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger,
       metrics,
       now: () => systemClock.now(),
+      handlers: connected.handlers,
+      leaseMs: connected.leaseMs,
     });
+    const reconciliation = connected.startReconciliation();
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     logger.info({ url: `http://${config.HOST}:${port}` }, 'Tiershift is listening');
@@ -187,6 +199,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       if (forced)
         logger.warn({ graceMs: config.SHUTDOWN_GRACE_MS }, 'grace over; cut open connections');
       await timers.stop();
+      await reconciliation.stop();
       await outbox.stop();
       if (metricsServer) {
         // Scrapes are short and can be retried: nothing on this listener is worth waiting for.

@@ -1,0 +1,59 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { Secrets } from '../../secrets/secrets.ts';
+import { loadCredentials } from '../../store/partner-center-connections.ts';
+import { partnerCenterDefaults } from '../defaults.ts';
+import { partnerCenterFromConfig } from '../http-client.ts';
+import type { PartnerCenter } from '../partner-center.ts';
+import { startReconciliation } from './reconciliation.ts';
+import { connectedMode } from './worker.ts';
+
+/** Calls one step makes at most: a validation and a migration for each legacy subscription. */
+const callsPerStepAtMost = 20;
+
+/**
+ * Connected mode as the server runs it: Partner Center over HTTP where the configuration
+ * says, credentials opened with `SECRETS_KEY`, the handlers for the outbox worker, and the
+ * reconciliation loop.
+ */
+export function connectedModeFromConfig(deps: {
+  db: Knex;
+  engine: Engine;
+  secrets: Secrets;
+  config: Pick<
+    Config,
+    | 'PARTNER_CENTER_URL'
+    | 'PARTNER_CENTER_GRAPH_URL'
+    | 'PARTNER_CENTER_AUTHORITY'
+    | 'PARTNER_CENTER_TIMEOUT_MS'
+    | 'PARTNER_CENTER_MAX_ATTEMPTS'
+    | 'PARTNER_CENTER_POLL_MS'
+  >;
+  logger: Logger;
+  now: () => Date;
+  /** Another Partner Center than the configured one: tests' instrumented client. */
+  partnerCenter?: PartnerCenter;
+}) {
+  const { config, logger, secrets } = deps;
+  const mode = connectedMode({
+    db: deps.db,
+    engine: deps.engine,
+    partnerCenter: deps.partnerCenter ?? partnerCenterFromConfig(config, { logger }),
+    credentialsOf: (db, account) => loadCredentials(db, secrets, account),
+    now: deps.now,
+    logger,
+  });
+  // A claim outlasts every attempt of every call a step makes, waits for Retry-After included.
+  const perCall =
+    config.PARTNER_CENTER_MAX_ATTEMPTS *
+    (config.PARTNER_CENTER_TIMEOUT_MS + partnerCenterDefaults.maxRetryAfterMs);
+  return {
+    handlers: mode.handlers,
+    reconcile: mode.reconcile,
+    leaseMs: Math.min(perCall * callsPerStepAtMost, 2 ** 31 - 1),
+    startReconciliation: () =>
+      startReconciliation(mode.reconcile, config.PARTNER_CENTER_POLL_MS, logger),
+  };
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { createLogger } from '../src/logger.ts';
+import { connectedModeFromConfig } from '../src/partner-center/connected/start.ts';
+import { createSimulator, type Simulator } from '../src/partner-center/simulator/index.ts';
+import { WebhookVerifier } from '../src/partner-center/webhook-signature.ts';
+import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
+import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
+import { buildPartner } from './factories.ts';
+import { as, type Harness } from './harness.ts';
+import { Move, type Workflow } from './move.ts';
+import { eventually, quickWorkerConfig } from './webhook-receiver.ts';
+
+/** Credentials an account holds in the simulator, and Tiershift holds for it. */
+export interface SimAccount {
+  tenantId: string;
+  name: string;
+  mpnId: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+function account(name: string, mpnId: string, tenantId = randomUUID()): SimAccount {
+  return {
+    tenantId,
+    name,
+    mpnId,
+    clientId: randomUUID(),
+    clientSecret: `secret-${randomUUID()}`,
+    refreshToken: `refresh-${randomUUID()}`,
+  };
+}
+
+/**
+ * Tiershift in connected mode against the Partner Center simulator: both listen on loopback,
+ * the simulator's webhooks reach Tiershift's receiver, and a real outbox worker carries out
+ * the steps. The reconciliation runs when a test says, so that it can prove what it catches.
+ */
+export class ConnectedRig {
+  readonly workers: OutboxWorker[] = [];
+
+  private constructor(
+    readonly h: Harness,
+    readonly sim: Simulator,
+    readonly simUrl: string,
+    readonly server: Server,
+    readonly tiershiftUrl: string,
+    private readonly closeSim: () => Promise<void>,
+    readonly connected: ReturnType<typeof connectedModeFromConfig>,
+  ) {}
+
+  static async start(h: Harness): Promise<ConnectedRig> {
+    // The engine's days must be the simulator's (an MCA signed today is not in the future).
+    h.clock.set(new Date());
+    const sim = createSimulator({
+      allowInsecureWebhooks: true,
+      transferCompletionDelayMs: 50,
+      migrationDelayMs: 50,
+      gdapActivationDelayMs: 50,
+      workIntervalMs: 20,
+      webhookRetryDelayMs: 50,
+    });
+    const running = await sim.listen(0, '127.0.0.1');
+    const app = createApp({
+      db: h.db,
+      engine: h.engine,
+      secrets: h.secrets,
+      logger: createLogger('silent'),
+      config: {
+        BODY_LIMIT_BYTES: 1024 * 1024,
+        RATE_LIMIT_PER_MIN: 1_000_000,
+        RATE_LIMIT_PER_IP_PER_MIN: 1_000_000,
+        PUBLIC_URL: 'http://127.0.0.1:3000',
+        WEBHOOK_ALLOW_INSECURE: true,
+      },
+      partnerCenterVerifier: new WebhookVerifier({
+        trustedCertificateUrls: [`${running.url}/certificates/`],
+      }),
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const { port } = server.address() as AddressInfo;
+    const connected = connectedModeFromConfig({
+      db: h.db,
+      engine: h.engine,
+      secrets: h.secrets,
+      config: {
+        PARTNER_CENTER_URL: running.url,
+        PARTNER_CENTER_GRAPH_URL: `${running.url}/graph/v1.0`,
+        PARTNER_CENTER_AUTHORITY: running.url,
+        PARTNER_CENTER_TIMEOUT_MS: 5000,
+        PARTNER_CENTER_MAX_ATTEMPTS: 4,
+        PARTNER_CENTER_POLL_MS: 60_000,
+      },
+      logger: createLogger('silent'),
+      now: () => new Date(),
+    });
+    return new ConnectedRig(
+      h,
+      sim,
+      running.url,
+      server,
+      `http://127.0.0.1:${port}`,
+      running.close,
+      connected,
+    );
+  }
+
+  /** A worker carrying out Partner Center's steps and the webhooks, as the server runs one. */
+  startWorker(): OutboxWorker {
+    const worker = startWebhookWorker({
+      db: this.h.db,
+      secrets: this.h.secrets,
+      config: quickWorkerConfig,
+      logger: createLogger('silent'),
+      now: () => new Date(),
+      handlers: this.connected.handlers,
+      leaseMs: 2000,
+    });
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.stop()));
+    await new Promise((resolve) => this.server.close(resolve));
+    await this.closeSim();
+  }
+
+  async control(path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.simUrl}/_sim${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    expect(res.status, `${path}: ${text}`).toBeLessThan(300);
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+
+  /** An account's token from the simulator's Entra, as a person would get one. */
+  async token(a: SimAccount): Promise<string> {
+    const res = await fetch(`${this.simUrl}/${a.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        client_id: a.clientId,
+        client_secret: a.clientSecret,
+        refresh_token: a.refreshToken,
+        scope: 'https://api.partnercenter.microsoft.com/user_impersonation',
+      }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  /** Registers Tiershift's receiver for an account's Partner Center webhooks. */
+  async registerWebhooks(a: SimAccount): Promise<void> {
+    const res = await fetch(`${this.simUrl}/webhooks/v1/registration`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await this.token(a)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({
+        WebhookUrl: `${this.tiershiftUrl}/partner-center/webhooks`,
+        WebhookEvents: [
+          'complete-transfer',
+          'fail-transfer',
+          'indirect-reseller-relationship-accepted-by-customer',
+          'reseller-relationship-accepted-by-customer',
+        ],
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+  }
+
+  /**
+   * A move whose partner and provider are known to the simulator, registered its webhooks,
+   * and have given Tiershift their credentials.
+   */
+  async connectedMove(): Promise<{ move: Move; partner: SimAccount; provider: SimAccount }> {
+    const built = buildPartner();
+    const move = await Move.start(this.h.app, this.h.adminToken, built);
+    const partner = account(built.name, built.mpnId, built.tenantId);
+    const provider = account('Distributor', String(2_000_000 + Math.floor(Math.random() * 1e6)));
+    await this.control('/accounts', [
+      { ...partner, kind: 'partner' },
+      { ...provider, kind: 'provider' },
+    ]);
+    for (const a of [partner, provider]) await this.registerWebhooks(a);
+    const credentials = (a: SimAccount) => ({
+      tenantId: a.tenantId,
+      clientId: a.clientId,
+      clientSecret: a.clientSecret,
+      refreshToken: a.refreshToken,
+    });
+    const admin = as(this.h.app, this.h.adminToken);
+    const p = await admin.put(
+      `/v1/partners/${move.team.partnerId}/partner-center-connection`,
+      credentials(partner),
+    );
+    expect(p.status, JSON.stringify(p.body)).toBeLessThan(300);
+    const v = await admin.put(
+      `/v1/providers/${move.provider.id}/partner-center-connection`,
+      credentials(provider),
+    );
+    expect(v.status, JSON.stringify(v.body)).toBeLessThan(300);
+    return { move, partner, provider };
+  }
+
+  /** Waits for a workflow to reach a state, reconciling as the poll would if told to. */
+  async reach(
+    move: Move,
+    id: string,
+    state: string,
+    options: { reconcile?: boolean; timeoutMs?: number } = {},
+  ): Promise<Workflow> {
+    return eventually(
+      async () => {
+        if (options.reconcile) await this.connected.reconcile();
+        const workflow = await move.get(id);
+        return workflow.state === state ? workflow : undefined;
+      },
+      `${id} to reach ${state}`,
+      options.timeoutMs ?? 15_000,
+    );
+  }
+}
