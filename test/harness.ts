@@ -113,6 +113,11 @@ export function as(app: Express, token: string) {
         .post(url)
         .set(auth)
         .send(body as object),
+    put: (url: string, body?: unknown) =>
+      agent
+        .put(url)
+        .set(auth)
+        .send(body as object),
     patch: (url: string, body?: unknown) =>
       agent
         .patch(url)
