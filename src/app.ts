@@ -17,6 +17,7 @@ import { createConsentStatementRouter } from './http/consent-statements.router.t
 import { createMachineRouter } from './http/machines.router.ts';
 import { createMetaRouter } from './http/meta.router.ts';
 import { ApiCatalog } from './http/openapi.ts';
+import { createPartnerCenterConnectionRouter } from './http/partner-center-connections.router.ts';
 import { createPartnerRouter } from './http/partners.router.ts';
 import { createPrincipalRouter } from './http/principals.router.ts';
 import { createProviderRouter } from './http/providers.router.ts';
@@ -178,6 +179,7 @@ export function createApp({
   app.use(createPrincipalRouter({ db, catalog, now }));
   app.use(createProviderRouter({ db, catalog, now }));
   app.use(createPartnerRouter({ db, engine, catalog, now }));
+  app.use(createPartnerCenterConnectionRouter({ db, secrets, catalog, now }));
   app.use(createConsentStatementRouter({ catalog }));
   app.use(createAuditRouter({ db, catalog, now }));
   app.use(createConsentLinkRouter({ db, engine, catalog, publicUrl: config.PUBLIC_URL }));

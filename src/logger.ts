@@ -12,7 +12,22 @@ function traceFields(): Record<string, string> {
   return { trace_id: traceId, span_id: spanId };
 }
 
-/** Structured logs; headers that carry secrets are removed before anything is written. */
+/**
+ * Fields that hold credentials, wherever a log line might carry them: at the top, one level
+ * down, or in a logged request's body (pino's request serializer leaves the body out, but a
+ * line written by hand may not).
+ */
+const secretFields = [
+  'token',
+  'clientSecret',
+  'refreshToken',
+  'client_secret',
+  'refresh_token',
+  'accessToken',
+  'access_token',
+];
+
+/** Structured logs; headers and fields that carry secrets are removed before anything is written. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,
@@ -21,9 +36,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
-        'token',
-        '*.token',
         'headers.authorization',
+        ...secretFields.flatMap((f) => [f, `*.${f}`, `req.body.${f}`, `*.req.body.${f}`]),
       ],
       remove: true,
     },

@@ -12,6 +12,7 @@ import { servedRoutes } from './routes.ts';
  */
 const callers = [
   'manager A',
+  'global admin A',
   'manager B',
   'provider A',
   'provider B',
@@ -20,7 +21,16 @@ const callers = [
   'anonymous',
 ] as const;
 type Caller = (typeof callers)[number];
-type Expected = Record<Caller, number>;
+/**
+ * A partner's Global admin answers as its managers do, unless the row says otherwise: the
+ * two roles part only where the Global admin alone may act.
+ */
+type Expected = Record<Exclude<Caller, 'global admin A'>, number> &
+  Partial<Record<'global admin A', number>>;
+const expectedOf = (row: Row, caller: Caller): number =>
+  caller === 'global admin A'
+    ? (row.expected['global admin A'] ?? row.expected['manager A'])
+    : row.expected[caller];
 
 let h: Harness;
 let a: Move;
@@ -64,6 +74,7 @@ beforeAll(async () => {
   const b = await createPartnerTeam(h.app, h.adminToken);
   Object.assign(tokens, {
     'manager A': a.team.manager,
+    'global admin A': a.team.globalAdmin,
     'manager B': b.manager,
     'provider A': a.provider.token,
     'provider B': (await Move.provider(h.app, h.adminToken, 'DE')).token,
@@ -115,7 +126,9 @@ afterAll(async () => h.close());
 
 /** Same answer for everyone: public routes. */
 const everyone = (status: number): Expected =>
-  Object.fromEntries(callers.map((c) => [c, status])) as Expected;
+  Object.fromEntries(
+    callers.filter((c) => c !== 'global admin A').map((c) => [c, status]),
+  ) as Expected;
 /** Any signed-in caller gets `status`; without a token 401. */
 const signedIn = (status: number): Expected => ({ ...everyone(status), anonymous: 401 });
 /** Admin only; everyone else signed in 403. */
@@ -135,6 +148,23 @@ const readersOfA = (status: number): Expected => ({
   admin: status,
   anonymous: 401,
 });
+
+/** Partner A's Partner Center credentials: hidden where partner A is, refused where it is not. */
+const connectionOfPartnerA = (status: number): Expected => ({
+  'manager A': status,
+  'manager B': 404,
+  'provider A': 404,
+  'provider B': 404,
+  auditor: status,
+  admin: status,
+  anonymous: 401,
+});
+const matrixCredentials = {
+  tenantId: '2f0c1a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+  clientId: '7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d',
+  clientSecret: 'matrix-client-secret',
+  refreshToken: 'matrix-refresh-token',
+};
 
 /** A webhook of partner A: its people and admins reach it, an auditor reads but may not write. */
 const webhookOfA = (status: number): Expected => ({
@@ -368,10 +398,39 @@ const matrix: Record<string, Row> = {
     body: () => ({ description: 'reviewed' }),
     expected: webhookOfA(200),
   },
-  // Deleted by the first caller allowed to; the admin after it finds nothing.
+  // Deleted by the first caller allowed to; those after it find nothing.
   'DELETE /v1/webhooks/:id': {
     path: () => `/v1/webhooks/${ids.spareWebhookA}`,
-    expected: { ...webhookOfA(404), 'manager A': 204 },
+    expected: { ...webhookOfA(404), 'manager A': 204, 'global admin A': 404 },
+  },
+  // Registered first by partner A's Global admin, replaced by the admin after it; its
+  // managers and auditors know the partner but may not touch its credentials.
+  'PUT /v1/partners/:id/partner-center-connection': {
+    path: () => `/v1/partners/${ids.partnerA}/partner-center-connection`,
+    body: () => matrixCredentials,
+    expected: { ...connectionOfPartnerA(403), 'global admin A': 201, admin: 200 },
+  },
+  'GET /v1/partners/:id/partner-center-connection': {
+    path: () => `/v1/partners/${ids.partnerA}/partner-center-connection`,
+    expected: { ...connectionOfPartnerA(403), 'global admin A': 200, admin: 200 },
+  },
+  'DELETE /v1/partners/:id/partner-center-connection': {
+    path: () => `/v1/partners/${ids.partnerA}/partner-center-connection`,
+    expected: { ...connectionOfPartnerA(403), 'global admin A': 204, admin: 404 },
+  },
+  // Providers are a public directory: the others learn it exists, and are refused.
+  'PUT /v1/providers/:id/partner-center-connection': {
+    path: () => `/v1/providers/${ids.providerA}/partner-center-connection`,
+    body: () => matrixCredentials,
+    expected: { ...signedIn(403), 'provider A': 201, admin: 200 },
+  },
+  'GET /v1/providers/:id/partner-center-connection': {
+    path: () => `/v1/providers/${ids.providerA}/partner-center-connection`,
+    expected: { ...signedIn(403), 'provider A': 200, admin: 200 },
+  },
+  'DELETE /v1/providers/:id/partner-center-connection': {
+    path: () => `/v1/providers/${ids.providerA}/partner-center-connection`,
+    expected: { ...signedIn(403), 'provider A': 204, admin: 404 },
   },
   'POST /v1/webhooks/:id/rotate': {
     path: () => `/v1/webhooks/${ids.webhookA}/rotate`,
@@ -400,11 +459,13 @@ async function ask(route: string, row: Row, caller: Caller): Promise<number> {
       ? agent.get(path)
       : method === 'PATCH'
         ? agent.patch(path).send(row.body?.() as object)
-        : method === 'DELETE'
-          ? agent.delete(path).send(row.body?.() as object)
-          : row.form
-            ? agent.post(path).type('form').send(row.form)
-            : agent.post(path).send(row.body?.() as object);
+        : method === 'PUT'
+          ? agent.put(path).send(row.body?.() as object)
+          : method === 'DELETE'
+            ? agent.delete(path).send(row.body?.() as object)
+            : row.form
+              ? agent.post(path).type('form').send(row.form)
+              : agent.post(path).send(row.body?.() as object);
   if (caller !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[caller]}`);
   const res = await req;
   if (res.status >= 400) expect(res.type, `${route} as ${caller}`).toMatch(/problem\+json|html/);
@@ -429,8 +490,12 @@ describe('authorization: every route × every caller', () => {
 
   it.each(Object.keys(matrix))('%s answers each caller as the matrix says', async (route) => {
     const row = matrix[route]!;
-    const actual = {} as Expected;
-    for (const caller of callers) actual[caller] = await ask(route, row, caller);
-    expect(actual).toEqual(row.expected);
+    const actual = {} as Record<Caller, number>;
+    const expected = {} as Record<Caller, number>;
+    for (const caller of callers) {
+      actual[caller] = await ask(route, row, caller);
+      expected[caller] = expectedOf(row, caller);
+    }
+    expect(actual).toEqual(expected);
   });
 });

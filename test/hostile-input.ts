@@ -162,6 +162,8 @@ function requestTo(app: Express, method: string, url: string): supertest.Test {
   switch (method) {
     case 'POST':
       return agent.post(url);
+    case 'PUT':
+      return agent.put(url);
     case 'PATCH':
       return agent.patch(url);
     case 'DELETE':

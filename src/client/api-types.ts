@@ -327,6 +327,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/partners/{id}/partner-center-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a partner registered Partner Center credentials, and who did; never the secrets
+         * @description Who: admin; global_admin of that partner.
+         */
+        get: operations["getPartnerPartnerCenterConnection"];
+        /**
+         * Registers the App+User credentials Tiershift calls Partner Center with for a partner, or replaces them
+         * @description The client secret and the refresh token are stored sealed (AES-256-GCM under `SECRETS_KEY`) and never shown again; the answer says only whose credentials they are. 201 when none were registered before, 200 when they replace others.
+         *
+         *     Who: admin; global_admin of that partner.
+         */
+        put: operations["putPartnerPartnerCenterConnection"];
+        post?: never;
+        /**
+         * Forgets the Partner Center credentials of a partner; calls on its behalf stop
+         * @description Who: admin; global_admin of that partner.
+         */
+        delete: operations["deletePartnerPartnerCenterConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}/partner-center-connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether a provider registered Partner Center credentials, and who did; never the secrets
+         * @description Who: admin; provider (its own).
+         */
+        get: operations["getProviderPartnerCenterConnection"];
+        /**
+         * Registers the App+User credentials Tiershift calls Partner Center with for a provider, or replaces them
+         * @description The client secret and the refresh token are stored sealed (AES-256-GCM under `SECRETS_KEY`) and never shown again; the answer says only whose credentials they are. 201 when none were registered before, 200 when they replace others.
+         *
+         *     Who: admin; provider (its own).
+         */
+        put: operations["putProviderPartnerCenterConnection"];
+        post?: never;
+        /**
+         * Forgets the Partner Center credentials of a provider; calls on its behalf stop
+         * @description Who: admin; provider (its own).
+         */
+        delete: operations["deleteProviderPartnerCenterConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consent-statements/{version}": {
         parameters: {
             query?: never;
@@ -1854,6 +1914,44 @@ export interface components {
             profile: components["schemas"]["EnrollmentProfile"];
             createdAt: string;
             updatedAt: string;
+        };
+        PartnerCenterConnection: {
+            owner: {
+                /** @enum {string} */
+                kind: "partner" | "provider";
+                id: string;
+            };
+            tenantId: string;
+            clientId: string;
+            /**
+             * @description credentials are registered; they are never shown
+             * @constant
+             */
+            connected: true;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description the principal that registered them */
+            updatedBy: {
+                id: string;
+                name: string;
+                role: string;
+            };
+        };
+        PartnerCenterCredentials: {
+            /**
+             * Format: uuid
+             * @description the Entra tenant of the partner or provider (its directory id)
+             */
+            tenantId: string;
+            /**
+             * Format: uuid
+             * @description the application (client) id of the Entra app registered for Partner Center
+             */
+            clientId: string;
+            /** @description the app's client secret; stored sealed, never shown again */
+            clientSecret: string;
+            /** @description a refresh token from an App+User sign-in; stored sealed, never shown again */
+            refreshToken: string;
         };
         PartnerCenterWebhook: {
             EventName: string;
@@ -4065,6 +4163,228 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPartnerPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putPartnerPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCenterCredentials"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            /** @description Registered for the first time */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deletePartnerPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProviderPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putProviderPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerCenterCredentials"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            /** @description Registered for the first time */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartnerCenterConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProviderPartnerCenterConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -25,6 +25,11 @@ export const tags = [
     description: 'For auditors: hash-chain verification, digests, replays and exports.',
   },
   {
+    name: 'Partner Center connections',
+    description:
+      "The App+User credentials Tiershift calls Partner Center with on a partner's or a provider's behalf: registered by their owner, stored sealed, never shown back.",
+  },
+  {
     name: 'Webhooks',
     description:
       'Subscriptions to signed notifications (Standard Webhooks), their secrets, and the log of every delivery.',

@@ -34,7 +34,7 @@ export interface OtherContent {
 }
 
 export interface Operation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path, `:id` parameters. */
   path: string;
   operationId: string;

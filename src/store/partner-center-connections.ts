@@ -139,10 +139,13 @@ export async function putConnection(
 
 /** Forgets an owner's credentials; false when it had none. */
 export async function deleteConnection(db: Knex, owner: ConnectionOwner): Promise<boolean> {
+  // The rows themselves: the embedded database's knex driver answers a delete with its raw
+  // result, not the count Postgres's gives.
   const deleted = await db('partner_center_connections')
     .where({ owner_kind: owner.kind, ...ownerColumn(owner) })
-    .delete();
-  return deleted > 0;
+    .delete()
+    .returning('id');
+  return deleted.length > 0;
 }
 
 /**
