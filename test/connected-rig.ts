@@ -5,14 +5,43 @@ import { expect } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectedModeFromConfig } from '../src/partner-center/connected/start.ts';
+import { partnerCenterFromConfig } from '../src/partner-center/http-client.ts';
+import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
 import { createSimulator, type Simulator } from '../src/partner-center/simulator/index.ts';
 import { WebhookVerifier } from '../src/partner-center/webhook-signature.ts';
 import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
-import { buildPartner } from './factories.ts';
+import { buildCustomer, buildPartner } from './factories.ts';
 import { as, type Harness } from './harness.ts';
 import { Move, type Workflow } from './move.ts';
 import { eventually, quickWorkerConfig } from './webhook-receiver.ts';
+
+interface SimCall {
+  operation: string;
+  customer: string | null;
+  replayed: boolean;
+  requestId: string | null;
+}
+
+interface SimSubscription {
+  id: string;
+  offer: string;
+  kind: string;
+  quantity: number;
+  baseSubscriptionId?: string;
+}
+
+/** The extension, the consent and the bill-to: the relationship's steps that have no API. */
+export async function consentByExtension(move: Move, relationship: Workflow): Promise<void> {
+  await move.send(move.team.manager, relationship.id, { type: 'USE_EXTENSION' });
+  await move.send(move.team.manager, relationship.id, {
+    type: 'CONSENT_GRANTED',
+    grantedBy: { name: 'Carla Jung', email: 'carla@fabrikam.example' },
+    method: 'signed_form',
+    statementVersion: 'rre-consent-v1',
+  });
+  await move.send(move.team.globalAdmin, relationship.id, { type: 'BILL_TO_SHARING_CONFIRMED' });
+}
 
 /** Credentials an account holds in the simulator, and Tiershift holds for it. */
 export interface SimAccount {
@@ -33,6 +62,29 @@ function account(name: string, mpnId: string, tenantId = randomUUID()): SimAccou
     clientSecret: `secret-${randomUUID()}`,
     refreshToken: `refresh-${randomUUID()}`,
   };
+}
+
+const pcConfig = (simUrl: string) => ({
+  PARTNER_CENTER_URL: simUrl,
+  PARTNER_CENTER_GRAPH_URL: `${simUrl}/graph/v1.0`,
+  PARTNER_CENTER_AUTHORITY: simUrl,
+  PARTNER_CENTER_TIMEOUT_MS: 5000,
+  PARTNER_CENTER_MAX_ATTEMPTS: 4,
+  PARTNER_CENTER_POLL_MS: 60_000,
+});
+
+function connectedFor(h: Harness, simUrl: string, wrap?: (pc: PartnerCenter) => PartnerCenter) {
+  const config = pcConfig(simUrl);
+  const logger = createLogger('silent');
+  return connectedModeFromConfig({
+    db: h.db,
+    engine: h.engine,
+    secrets: h.secrets,
+    config,
+    logger,
+    now: () => new Date(),
+    ...(wrap ? { partnerCenter: wrap(partnerCenterFromConfig(config, { logger })) } : {}),
+  });
 }
 
 /**
@@ -85,21 +137,7 @@ export class ConnectedRig {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     const { port } = server.address() as AddressInfo;
-    const connected = connectedModeFromConfig({
-      db: h.db,
-      engine: h.engine,
-      secrets: h.secrets,
-      config: {
-        PARTNER_CENTER_URL: running.url,
-        PARTNER_CENTER_GRAPH_URL: `${running.url}/graph/v1.0`,
-        PARTNER_CENTER_AUTHORITY: running.url,
-        PARTNER_CENTER_TIMEOUT_MS: 5000,
-        PARTNER_CENTER_MAX_ATTEMPTS: 4,
-        PARTNER_CENTER_POLL_MS: 60_000,
-      },
-      logger: createLogger('silent'),
-      now: () => new Date(),
-    });
+    const connected = connectedFor(h, running.url);
     return new ConnectedRig(
       h,
       sim,
@@ -111,16 +149,21 @@ export class ConnectedRig {
     );
   }
 
-  /** A worker carrying out Partner Center's steps and the webhooks, as the server runs one. */
-  startWorker(): OutboxWorker {
+  /**
+   * A worker carrying out Partner Center's steps and the webhooks, as the server runs one;
+   * `wrap` puts something between it and Partner Center (a crash after a call, say).
+   */
+  startWorker(wrap?: (pc: PartnerCenter) => PartnerCenter): OutboxWorker {
+    const connected = wrap ? connectedFor(this.h, this.simUrl, wrap) : this.connected;
     const worker = startWebhookWorker({
       db: this.h.db,
       secrets: this.h.secrets,
       config: quickWorkerConfig,
       logger: createLogger('silent'),
       now: () => new Date(),
-      handlers: this.connected.handlers,
-      leaseMs: 2000,
+      handlers: connected.handlers,
+      // Short, so that a step whose worker died is taken over within the test.
+      leaseMs: 1500,
     });
     this.workers.push(worker);
     return worker;
@@ -213,6 +256,52 @@ export class ConnectedRig {
     );
     expect(v.status, JSON.stringify(v.body)).toBeLessThan(300);
     return { move, partner, provider };
+  }
+
+  /** Every call the simulator answered, in order. */
+  async calls(): Promise<SimCall[]> {
+    return ((await this.control('/calls')) as { items: SimCall[] }).items;
+  }
+
+  /** Effects the simulator carried out (not answers it repeated), by operation, for a customer. */
+  async effects(tenantId: string): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const call of await this.calls()) {
+      if (call.customer !== tenantId || call.replayed) continue;
+      counts[call.operation] = (counts[call.operation] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /**
+   * A customer known to Tiershift and to the simulator alike; `legacy` names subscriptions
+   * that still need a new-commerce migration.
+   */
+  async customer(
+    move: Move,
+    partner: SimAccount,
+    overrides: Record<string, unknown> = {},
+    legacy: readonly string[] = [],
+  ): Promise<{ id: string; tenantId: string; subscriptions: SimSubscription[] }> {
+    const built = buildCustomer(overrides);
+    const subscriptions = built.subscriptions as SimSubscription[];
+    await this.control('/customers', {
+      tenantId: built.tenantId,
+      name: built.name,
+      email: built.billTo.email,
+      partnerTenantId: partner.tenantId,
+      subscriptions: subscriptions.map((s) => ({
+        id: s.id,
+        offerId: s.offer,
+        friendlyName: s.offer,
+        quantity: s.quantity,
+        billingCycle: 'Monthly',
+        ...(legacy.includes(s.id) ? { legacy: true } : {}),
+        ...(s.baseSubscriptionId ? { baseSubscriptionId: s.baseSubscriptionId } : {}),
+      })),
+    });
+    const [id] = await move.importCustomers([built]);
+    return { id: id!, tenantId: built.tenantId, subscriptions };
   }
 
   /** Waits for a workflow to reach a state, reconciling as the poll would if told to. */
