@@ -158,11 +158,11 @@ export class ConnectedRig {
     const worker = startWebhookWorker({
       db: this.h.db,
       secrets: this.h.secrets,
-      config: quickWorkerConfig,
+      // A short time-out keeps the claim short: a step whose worker died is soon taken over.
+      config: { ...quickWorkerConfig, WEBHOOK_TIMEOUT_MS: 500 },
       logger: createLogger('silent'),
       now: () => new Date(),
       handlers: connected.handlers,
-      // Short, so that a step whose worker died is taken over within the test.
       leaseMs: 1500,
     });
     this.workers.push(worker);
