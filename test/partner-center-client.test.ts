@@ -325,6 +325,18 @@ describe('tokens', () => {
     expect(ms.calls()).toHaveLength(0);
   });
 
+  it('when calls waiting on one token request see it refused, then each fails under its own ids', async () => {
+    const pc = client();
+    ms.tokenHandler = () => ({ status: 400, body: { error: 'invalid_grant' } });
+    const calls = Array.from({ length: 4 }, () => ids());
+    const errors = await Promise.all(
+      calls.map((call) => refusal(pc.getTransfer(partner, customer, transfer.id, call))),
+    );
+    expect(ms.tokens()).toHaveLength(1);
+    expect(errors.map((e) => e.ids)).toEqual(calls);
+    expect(errors.every((e) => e.problem === 'partner_center_unauthorized')).toBe(true);
+  });
+
   it('when the token endpoint fails for a while, then it is asked again until it answers', async () => {
     const pc = client();
     ms.tokenHandler = (_seen, index) =>

@@ -6,7 +6,11 @@ import { createLogger } from '../src/logger.ts';
 import { generateKey, parseKey } from '../src/secrets/key.ts';
 import { SecretUnreadable, Secrets } from '../src/secrets/secrets.ts';
 import { prepareDatabase } from '../src/service.ts';
-import { loadCredentials, type ConnectionRow } from '../src/store/partner-center-connections.ts';
+import {
+  loadCredentials,
+  renewRefreshToken,
+  type ConnectionRow,
+} from '../src/store/partner-center-connections.ts';
 import { createPartnerTeam, createPrincipal, type PartnerTeam } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import { Move } from './move.ts';
@@ -290,7 +294,28 @@ describe('keys and stored credentials', () => {
     ).toEqual(given);
   });
 
-  it('when a principal other than the provider tries with a provider token of another scope, then it is refused before the body is read', async () => {
+  it('when Entra renews a refresh token, then the new one is kept sealed, unless the credentials were registered again meanwhile', async () => {
+    const given = credentials();
+    await as(h.app, provider.token).put(providerPath(provider.id), given);
+    const owner = { kind: 'provider' as const, id: provider.id };
+    expect(await renewRefreshToken(h.db, h.secrets, owner, given.refreshToken, 'renewed-1')).toBe(
+      true,
+    );
+    expect(await loadCredentials(h.db, h.secrets, owner)).toEqual({
+      ...given,
+      refreshToken: 'renewed-1',
+    });
+    const row = (await rowOf('provider_id', provider.id))!;
+    expect(row.refresh_token).toMatch(/^enc:v1:/);
+    expect(row.refresh_token).not.toContain('renewed-1');
+    // A renewal of the old token arriving late changes nothing.
+    expect(await renewRefreshToken(h.db, h.secrets, owner, given.refreshToken, 'stale')).toBe(
+      false,
+    );
+    expect((await loadCredentials(h.db, h.secrets, owner))?.refreshToken).toBe('renewed-1');
+  });
+
+  it('when an auditor sends anything to a provider’s connection, then it is refused before the body is read', async () => {
     const auditor = await createPrincipal(h.app, h.adminToken, { role: 'auditor' });
     const res = await as(h.app, auditor).put(providerPath(provider.id), { not: 'credentials' });
     expect(res.status).toBe(403);

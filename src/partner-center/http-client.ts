@@ -7,23 +7,24 @@ import {
   type TokenRequestContext,
 } from './app-user-token.ts';
 import { failure, problemForStatus, readErrorBody } from './error-mapping.ts';
-import type {
-  Agreement,
-  AgreementMetadata,
-  Answered,
-  CallIds,
-  CustomerRelationship,
-  DirectSignedMcaStatus,
-  GdapRelationship,
-  Migration,
-  MigrationRequest,
-  MigrationValidation,
-  NewGdapRelationship,
-  NewTransfer,
-  PartnerCenter,
-  PartnerCenterCredentials,
-  Transfer,
-  TransferLineItem,
+import {
+  PartnerCenterError,
+  type Agreement,
+  type AgreementMetadata,
+  type Answered,
+  type CallIds,
+  type CustomerRelationship,
+  type DirectSignedMcaStatus,
+  type GdapRelationship,
+  type Migration,
+  type MigrationRequest,
+  type MigrationValidation,
+  type NewGdapRelationship,
+  type NewTransfer,
+  type PartnerCenter,
+  type PartnerCenterCredentials,
+  type Transfer,
+  type TransferLineItem,
 } from './partner-center.ts';
 import {
   isTransientStatus,
@@ -129,19 +130,36 @@ export function createHttpPartnerCenter(options: HttpPartnerCenterOptions = {}):
   });
   const tokens = new TokenCache(now);
 
-  const token = (as: PartnerCenterCredentials, api: Api, ids: CallIds): Promise<string> => {
+  const token = async (as: PartnerCenterCredentials, api: Api, ids: CallIds): Promise<string> => {
     const scope = api === 'graph' ? graphScope : partnerCenterScope;
-    return tokens.get(tokenKey(as, scope), () => {
-      const context: TokenRequestContext = {
-        authority,
-        fetch: fetchFn,
-        timeoutMs,
-        now,
-        retry: retryOptions(ids, 'POST token'),
-        onRefreshToken: options.onRefreshToken,
-      };
-      return requestAppUserToken(context, as, scope, ids);
-    });
+    return tokens
+      .get(tokenKey(as, scope), () => {
+        const context: TokenRequestContext = {
+          authority,
+          fetch: fetchFn,
+          timeoutMs,
+          now,
+          retry: retryOptions(ids, 'POST token'),
+          onRefreshToken: options.onRefreshToken,
+        };
+        return requestAppUserToken(context, as, scope, ids);
+      })
+      .catch((error: unknown) => {
+        // A shared token request failed with the ids of the call that started it: each
+        // waiting call reports the failure under its own ids, the ones its history keeps.
+        if (error instanceof PartnerCenterError && error.ids !== ids) {
+          throw new PartnerCenterError(
+            error.problem,
+            error.status,
+            error.code,
+            error.description,
+            error.retryable,
+            ids,
+            error.retryAfterMs,
+          );
+        }
+        throw error;
+      });
   };
 
   async function call<T>(as: PartnerCenterCredentials, ids: CallIds, spec: Call): Promise<T> {

@@ -169,6 +169,32 @@ export async function loadCredentials(
 }
 
 /**
+ * Keeps the refresh token Entra handed back in place of the one it was given (its lifetime
+ * starts again with each): only while the stored one is still `previous`, so credentials
+ * registered again meanwhile are not overwritten. Returns whether it was stored.
+ */
+export async function renewRefreshToken(
+  db: Knex,
+  secrets: Secrets,
+  owner: ConnectionOwner,
+  previous: string,
+  next: string,
+): Promise<boolean> {
+  const context = connectionSecretContext(owner, 'refresh_token');
+  return db.transaction(async (tx) => {
+    const row = await tx<ConnectionRow>('partner_center_connections')
+      .where({ owner_kind: owner.kind, ...ownerColumn(owner) })
+      .forUpdate()
+      .first();
+    if (!row || secrets.open(row.refresh_token, context) !== previous) return false;
+    await tx('partner_center_connections')
+      .where({ id: row.id })
+      .update({ refresh_token: secrets.seal(next, context) });
+    return true;
+  });
+}
+
+/**
  * Connections' sealed values as stored, for sealing them again under a new key: every one,
  * or those of `ids`, locked until the transaction ends.
  */
