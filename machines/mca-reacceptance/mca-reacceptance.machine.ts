@@ -204,7 +204,7 @@ export const mcaReacceptanceDefinition: WorkflowDefinition = {
     ACCEPTANCE_RECORDED: {
       description:
         "The customer's provider records the acceptance, asked for or not; the partner cannot attest it.",
-      roles: ['provider', 'admin', 'partner_center'],
+      roles: ['provider', 'admin'],
       schema: acceptanceRecorded,
       facts: ['today'],
       refusals: (_context: unknown, event: AcceptanceRecorded) => dateRefusals(event),
@@ -212,7 +212,7 @@ export const mcaReacceptanceDefinition: WorkflowDefinition = {
     ACCEPTED_IN_ADMIN_CENTER: {
       description:
         'The customer accepted the agreement itself in the Microsoft 365 admin center, on dateAgreed.',
-      roles: ['provider', 'admin'],
+      roles: ['provider', 'admin', 'partner_center'],
       schema: acceptedInAdminCenter,
       facts: ['today'],
       refusals: (_context: unknown, event: AcceptedInAdminCenter) => dateRefusals(event),

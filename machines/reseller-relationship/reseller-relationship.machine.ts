@@ -380,7 +380,7 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
     },
     CONSENT_GRANTED: {
       description: 'The customer consented: who, how, and to which statement version.',
-      roles: [...partnerOrCustomer, ...observed],
+      roles: partnerOrCustomer,
       schema: consentGranted,
       // What a link records as its own evidence must not be claimed by anyone else.
       forbid: (_state, role, payload) =>
@@ -408,7 +408,7 @@ export const resellerRelationshipDefinition: WorkflowDefinition = {
     },
     RELATIONSHIP_ACCEPTED: {
       description: 'The customer accepted the relationship.',
-      roles: partnerOrCustomer,
+      roles: [...partnerOrCustomer, ...observed],
       schema: relationshipAccepted,
     },
     INVITATION_ACCEPTED: {

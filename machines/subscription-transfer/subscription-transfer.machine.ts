@@ -290,11 +290,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
   context: subscriptionTransferContext,
   output: subscriptionTransferOutput,
   events: {
-    CUSTOMER_AGREED: {
-      description: 'Step 1 done.',
-      roles: [...partnerSide, ...observed],
-      schema: customerAgreed,
-    },
+    CUSTOMER_AGREED: { description: 'Step 1 done.', roles: partnerSide, schema: customerAgreed },
     SUBSCRIPTION_MIGRATED: {
       description: 'A legacy subscription was migrated to new commerce, maybe under a new id.',
       roles: [...partnerSide, ...observed],
@@ -330,7 +326,7 @@ export const subscriptionTransferDefinition: WorkflowDefinition = {
     },
     TRANSFER_SUBMITTED: {
       description: 'The source partner submitted the subscriptions.',
-      roles: partnerSide,
+      roles: [...partnerSide, ...observed],
       schema: transferSubmitted,
       refusals: (context: SubscriptionTransferContext, event: z.infer<typeof transferSubmitted>) =>
         submitRefusals(context, event.subscriptionIds),
