@@ -3259,7 +3259,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `unauthenticated`: no bearer token, or one that is unknown, revoked or expired. */
+        /** @description `unauthenticated`: no bearer token, or one that is unknown, revoked or expired; `webhook_signature_invalid`: a Partner Center webhook whose signature is not Partner Center's. */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3423,6 +3423,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];

@@ -104,7 +104,8 @@ const problems: Record<number, { name: string; description: string; retry?: bool
   },
   401: {
     name: 'Unauthorized',
-    description: '`unauthenticated`: no bearer token, or one that is unknown, revoked or expired.',
+    description:
+      "`unauthenticated`: no bearer token, or one that is unknown, revoked or expired; `webhook_signature_invalid`: a Partner Center webhook whose signature is not Partner Center's.",
   },
   403: { name: 'Forbidden', description: '`forbidden`: the role may not do this.' },
   404: {
