@@ -6,7 +6,7 @@ import {
   type WorkflowDefinition,
 } from '../../machines/common.ts';
 import { definitions } from '../../machines/registry.ts';
-import { customerMachines } from '../store/customer-table.ts';
+import { customerMachines, type CustomerMachine } from '../store/customer-table.ts';
 
 /**
  * How a customer step happens once the transition is connected to Partner Center:
@@ -18,7 +18,7 @@ export type StepHow = 'call' | 'report' | 'hand';
 
 /** One event a client or Partner Center sends to a customer's workflow. */
 export interface CustomerStep {
-  machine: string;
+  machine: CustomerMachine;
   event: string;
   description: string;
   /** How it happens on a connected transition; on any other, by hand. */
@@ -36,7 +36,7 @@ export interface CustomerStep {
 
 /** A step as one transition sees it: connected or not. */
 export interface TransitionStep {
-  machine: string;
+  machine: CustomerMachine;
   event: string;
   description: string;
   automated: boolean;
@@ -67,7 +67,7 @@ function* stateNodes(node: AnyStateNode): Generator<AnyStateNode> {
  * otherwise is what it reports. A call made by a transition writes to Partner Center what
  * its event attests, and has no answer.
  */
-export function stepsOf(definition: WorkflowDefinition): CustomerStep[] {
+export function stepsOf(machine: CustomerMachine, definition: WorkflowDefinition): CustomerStep[] {
   const answers = new Map<string, PartnerCenterOperation>();
   const recorded = new Set<string>();
   for (const node of stateNodes(definition.machine.root)) {
@@ -91,7 +91,7 @@ export function stepsOf(definition: WorkflowDefinition): CustomerStep[] {
     .map(([event, spec]) => {
       const operation = answers.get(event) ?? null;
       return {
-        machine: definition.name,
+        machine,
         event,
         description: spec.description,
         connected: operation ? 'call' : spec.roles.includes('partner_center') ? 'report' : 'hand',
@@ -106,7 +106,7 @@ export function stepsOf(definition: WorkflowDefinition): CustomerStep[] {
 export const customerSteps: readonly CustomerStep[] = customerMachines.flatMap((name) => {
   const definition = definitions.get(name);
   if (!definition) throw new Error(`No definition of the ${name} machine`);
-  return stepsOf(definition);
+  return stepsOf(name, definition);
 });
 
 /**

@@ -32,7 +32,7 @@ export const tags = [
   {
     name: 'Partner Center',
     description:
-      'Connected mode: what Partner Center reports back, by signed webhook, to the transitions it carries out.',
+      "Connected mode: which of a transition's steps Partner Center carries out, and the signed webhooks by which it reports back.",
   },
   {
     name: 'Administration',

@@ -22,6 +22,21 @@ export interface ResourceRow {
   updated_at: Date;
 }
 
+/** Which sides of a workflow registered Partner Center credentials. */
+export async function connectedSides(
+  db: Knex,
+  row: { partner_id: string; provider_id: string | null },
+): Promise<{ partner: boolean; provider: boolean }> {
+  const owners: Array<[Account['kind'], string]> = [['partner', row.partner_id]];
+  if (row.provider_id !== null) owners.push(['provider', row.provider_id]);
+  const kinds = await db<{ owner_kind: Account['kind']; owner_id: string }>(
+    'partner_center_connections',
+  )
+    .whereIn(['owner_kind', 'owner_id'], owners)
+    .pluck('owner_kind');
+  return { partner: kinds.includes('partner'), provider: kinds.includes('provider') };
+}
+
 /**
  * Whether Partner Center carries out a workflow's steps: its partner and its provider both
  * registered credentials. A workflow with no provider yet is not connected.
@@ -30,12 +45,8 @@ export async function isConnected(
   db: Knex,
   row: { partner_id: string; provider_id: string | null },
 ): Promise<boolean> {
-  if (row.provider_id === null) return false;
-  const found = await db('partner_center_connections')
-    .where((q) => void q.where({ owner_kind: 'partner', owner_id: row.partner_id }))
-    .orWhere((q) => void q.where({ owner_kind: 'provider', owner_id: row.provider_id }))
-    .count<Array<{ count: string | number }>>({ count: '*' });
-  return Number(found[0]?.count ?? 0) === 2;
+  const sides = await connectedSides(db, row);
+  return sides.partner && sides.provider;
 }
 
 /** Records what a step made in Partner Center; a second record of the same one changes nothing. */
