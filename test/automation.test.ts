@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AnyMachineSnapshot } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { partnerCenterOperations } from '../machines/common.ts';
@@ -201,5 +202,34 @@ describe('the steps agree with what the connected worker does', () => {
         .map((s) => s.event)
         .filter((e) => !reported.has(e)),
     ).toEqual([]);
+  });
+});
+
+describe("the README's table of connected mode", () => {
+  it('when the README lists the steps, then it lists every one, in order, as the machines have it', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.split('\n## Connected mode: what is automated\n')[1]?.split('\n## ')[0];
+    if (!section) throw new Error('The README has no section on connected mode');
+    const rows = section
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .slice(2)
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()),
+      );
+    expect(rows).toEqual(
+      customerSteps.map((s) => [
+        `\`${s.machine}\``,
+        `\`${s.event}\``,
+        s.connected === 'call'
+          ? `call: \`${s.operation}\``
+          : s.alsoRecordedInPartnerCenter
+            ? 'hand, also recorded in Partner Center'
+            : s.connected,
+      ]),
+    );
   });
 });
