@@ -26,6 +26,7 @@ import { callerScoped, notStored, securityHeaders } from './http/security-header
 import { createTimerRouter } from './http/timers.router.ts';
 import { createWorkflowBatchRouter } from './http/workflow-batch.router.ts';
 import { createTransitionRouter } from './http/transitions.router.ts';
+import { createPartnerCenterStepsRouter } from './http/partner-center-steps.router.ts';
 import { createPreflightRouter } from './http/preflight.router.ts';
 import { createPartnerCenterWebhookRouter } from './http/partner-center-webhooks.router.ts';
 import { WebhookVerifier } from './partner-center/webhook-signature.ts';
@@ -187,6 +188,7 @@ export function createApp({
   app.use(createWorkflowRouter({ db, engine, catalog }));
   app.use(createTransitionRouter({ db, catalog, now }));
   app.use(createPreflightRouter({ db, catalog, now }));
+  app.use(createPartnerCenterStepsRouter({ db, catalog }));
   app.use(createMachineRouter({ catalog }));
   app.use(createTimerRouter({ db, catalog, now }));
   app.use(

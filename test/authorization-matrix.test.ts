@@ -296,6 +296,11 @@ const matrix: Record<string, Row> = {
     path: () => `/v1/transitions/${ids.transitionA}/preflight`,
     expected: readersOfA(200),
   },
+  // Whoever reads the transition reads which of its steps Partner Center takes.
+  'GET /v1/transitions/:id/partner-center': {
+    path: () => `/v1/transitions/${ids.transitionA}/partner-center`,
+    expected: readersOfA(200),
+  },
   'GET /v1/workflows/:id/customers': {
     path: () => `/v1/workflows/${ids.transitionA}/customers`,
     expected: readersOfA(200),

@@ -769,6 +769,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/transitions/{id}/partner-center": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which of a transition's customer steps Partner Center carries out
+         * @description Every event of a customer's reseller relationship, MCA re-acceptance and subscription transfer that a person or Partner Center sends, and how it comes about for this transition. Connected (the partner and the chosen provider both registered their Partner Center credentials), Tiershift makes some steps itself in Partner Center and records the answer (`call`), Partner Center reports others (`report`), and the rest are sent by hand. Not connected, every step is sent by hand; a request lapsing, which only its timer then sends, is left out. Another workflow than a transition answers 404.
+         *
+         *     Who: any, scoped: whoever may read the transition.
+         */
+        get: operations["getTransitionPartnerCenter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/machines": {
         parameters: {
             query?: never;
@@ -1953,6 +1975,22 @@ export interface components {
             /** @description a refresh token from an App+User sign-in; stored sealed, never shown again */
             refreshToken: string;
         };
+        /** @description One event of a customer's workflows, and who brings it about. */
+        PartnerCenterStep: {
+            /** @enum {string} */
+            machine: "resellerRelationship" | "mcaReacceptance" | "subscriptionTransfer";
+            event: string;
+            description: string;
+            /** @description Partner Center carries it out or reports it: nobody needs to send it */
+            automated: boolean;
+            /**
+             * @description `call`: Tiershift calls Partner Center and records its answer; `report`: Partner Center reports it when it happens; `hand`: someone sends it
+             * @enum {string}
+             */
+            how: "call" | "report" | "hand";
+            /** @description sent by hand, and then written to Partner Center as well */
+            alsoRecordedInPartnerCenter: boolean;
+        };
         PartnerCenterWebhook: {
             EventName: string;
             ResourceUri: string;
@@ -2752,6 +2790,23 @@ export interface components {
              */
             apiAccessRevoked: true;
         };
+        /** @description Which of a transition's customer steps Partner Center takes, and which people do. */
+        TransitionPartnerCenter: {
+            /**
+             * @description `connected` once the partner and the chosen provider are both connected
+             * @enum {string}
+             */
+            mode: "connected" | "by_hand";
+            partner: {
+                connected: boolean;
+            };
+            /** @description the chosen provider; null before one accepted */
+            provider: {
+                id: string;
+                connected: boolean;
+            } | null;
+            steps: components["schemas"]["PartnerCenterStep"][];
+        };
         /** @description The partner asks a provider of its CSP region for a partnership; the provider then sees the transition. Sent by: manager, global_admin. */
         TransitionPartnershipRequestedEvent: {
             /**
@@ -3357,7 +3412,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description `unauthenticated`: no bearer token, or one that is unknown, revoked or expired. */
+        /** @description `unauthenticated`: no bearer token, or one that is unknown, revoked or expired; `webhook_signature_invalid`: a Partner Center webhook whose signature is not Partner Center's. */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3521,6 +3576,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
@@ -5252,6 +5308,37 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTransitionPartnerCenter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionPartnerCenter"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];

@@ -37,7 +37,7 @@ export const tags = [
   {
     name: 'Partner Center',
     description:
-      'Connected mode: what Partner Center reports back, by signed webhook, to the transitions it carries out.',
+      "Connected mode: which of a transition's steps Partner Center carries out, and the signed webhooks by which it reports back.",
   },
   {
     name: 'Administration',
@@ -109,7 +109,8 @@ const problems: Record<number, { name: string; description: string; retry?: bool
   },
   401: {
     name: 'Unauthorized',
-    description: '`unauthenticated`: no bearer token, or one that is unknown, revoked or expired.',
+    description:
+      "`unauthenticated`: no bearer token, or one that is unknown, revoked or expired; `webhook_signature_invalid`: a Partner Center webhook whose signature is not Partner Center's.",
   },
   403: { name: 'Forbidden', description: '`forbidden`: the role may not do this.' },
   404: {

@@ -296,9 +296,9 @@ function responsesOf(op: Operation, schemas: SchemaCollector): Record<string, un
       content: { 'application/json': { schema: schemas.output(op.response.schema, name) } },
     };
   }
-  const statuses = [...new Set([...(op.errors ?? []), ...commonErrors])]
-    .filter((status) => !(op.public && status === 401))
-    .sort((a, b) => a - b);
+  // A public operation lists 401 only when it refuses something else than a token (a webhook's
+  // signature): then the answer is its own, and documented.
+  const statuses = [...new Set([...(op.errors ?? []), ...commonErrors])].sort((a, b) => a - b);
   for (const { status, description, types } of op.otherResponses ?? []) {
     const content: Record<string, unknown> = Object.fromEntries(
       Object.entries(types).map(([type, { schema, example }]) => [

@@ -22,6 +22,20 @@ export interface ResourceRow {
   updated_at: Date;
 }
 
+/** Which sides of a workflow registered Partner Center credentials. */
+export async function connectedSides(
+  db: Knex,
+  row: { partner_id: string; provider_id: string | null },
+): Promise<{ partner: boolean; provider: boolean }> {
+  const kinds = await db<{ owner_kind: Account['kind'] }>('partner_center_connections')
+    .where('partner_id', row.partner_id)
+    .modify((q) => {
+      if (row.provider_id !== null) void q.orWhere('provider_id', row.provider_id);
+    })
+    .pluck('owner_kind');
+  return { partner: kinds.includes('partner'), provider: kinds.includes('provider') };
+}
+
 /**
  * Whether Partner Center carries out a workflow's steps: its partner and its provider both
  * registered credentials. A workflow with no provider yet is not connected.
@@ -30,12 +44,8 @@ export async function isConnected(
   db: Knex,
   row: { partner_id: string; provider_id: string | null },
 ): Promise<boolean> {
-  if (row.provider_id === null) return false;
-  const found = await db('partner_center_connections')
-    .where('partner_id', row.partner_id)
-    .orWhere('provider_id', row.provider_id)
-    .count<Array<{ count: string | number }>>({ count: '*' });
-  return Number(found[0]?.count ?? 0) === 2;
+  const sides = await connectedSides(db, row);
+  return sides.partner && sides.provider;
 }
 
 /** Records what a step made in Partner Center; a second record of the same one changes nothing. */

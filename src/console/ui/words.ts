@@ -55,6 +55,7 @@ const roleWords: Record<string, string> = {
   auditor: 'auditor',
   customer: 'customer',
   system: 'Tiershift itself',
+  partner_center: 'Partner Center',
 };
 
 export function roleLabel(role: string): string {

@@ -5,6 +5,7 @@ import { humanize, stateLabel } from '../words.ts';
 import { customerBatch } from './customer-batch.ts';
 import { customerTable, type CustomerTableOptions } from './customer-table.ts';
 import type { Page } from './page.ts';
+import { partnerCenterSection } from './partner-center.ts';
 
 type TransitionWorkflow = Schema<'TransitionWorkflow'>;
 
@@ -15,8 +16,8 @@ export function isTransition(workflow: Workflow): workflow is TransitionWorkflow
 
 /**
  * What a transition's page shows beyond any workflow's: where its enrollment and its
- * provider partnerships stand, and its customers' table. `table` reaches the customer table
- * (a panel acting on its selection goes there).
+ * provider partnerships stand, its customers' table, and which of their steps Partner Center
+ * takes. `table` reaches the customer table (a panel acting on its selection goes there).
  */
 export function transitionSections(
   session: Session,
@@ -27,6 +28,7 @@ export function transitionSections(
   return [
     progressSection(session, page, workflow),
     customerTable(session, page, workflow.id, table),
+    partnerCenterSection(session, page, workflow.id),
   ];
 }
 

@@ -12,6 +12,7 @@ import { flagLabel, humanize, machineLabel, roleLabel, stateLabel, when } from '
 import { consentLinksSection } from './consent-links.ts';
 import { importLink } from './import.ts';
 import type { Page } from './page.ts';
+import { automatedLabel, stepsOfMachine } from './partner-center.ts';
 import { readWorkflow } from './workflow-read.ts';
 import { timersSection } from './timers.ts';
 import { isTransition, transitionSections } from './transition-page.ts';
@@ -227,16 +228,21 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
 
   const list = h('ul', { class: 'events' });
   section.append(list, outcome, formSlot);
-  void session.machine(workflow.machine).then(
-    (machine) => {
+  // A step Partner Center takes for a connected transition is marked, so that nobody types
+  // in by hand what it is about to report.
+  void Promise.all([session.machine(workflow.machine), stepsOfMachine(session, workflow)]).then(
+    ([machine, steps]) => {
+      if (!page.isCurrent()) return;
       for (const next of mine) {
         const definition = machine.events.find((e) => e.type === next.type);
         const hintId = uniqueId('event-hint');
+        const step = steps.get(next.type);
+        const automatedId = step?.automated ? uniqueId('event-automated') : undefined;
         const button = h(
           'button',
           {
             type: 'button',
-            'aria-describedby': hintId,
+            'aria-describedby': automatedId ? `${automatedId} ${hintId}` : hintId,
             onclick: () => void choose(definition, next.type),
           },
           humanize(next.type),
@@ -247,6 +253,9 @@ function actionsSection(session: Session, page: Page, workflow: Workflow): HTMLE
             'li',
             {},
             button,
+            step?.automated && automatedId
+              ? h('span', { class: 'automated', id: automatedId }, automatedLabel(step.how))
+              : null,
             h('span', { class: 'hint', id: hintId }, definition?.description ?? ''),
           ),
         );
