@@ -217,3 +217,17 @@ export async function updateSealedConnection(
 ): Promise<void> {
   await tx('partner_center_connections').where({ id }).update(sealed);
 }
+
+/** The owners whose registered credentials are this tenant's and application's. */
+export async function ownersOfCredentials(
+  db: Knex,
+  credentials: Pick<PartnerCenterCredentials, 'tenantId' | 'clientId'>,
+): Promise<ConnectionOwner[]> {
+  const rows = await db<ConnectionRow>('partner_center_connections')
+    .where({ tenant_id: credentials.tenantId, client_id: credentials.clientId })
+    .select('owner_kind', 'partner_id', 'provider_id');
+  return rows.map((row) => ({
+    kind: row.owner_kind,
+    id: (row.owner_kind === 'partner' ? row.partner_id : row.provider_id) ?? '',
+  }));
+}

@@ -3,10 +3,14 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { Secrets } from '../../secrets/secrets.ts';
-import { loadCredentials } from '../../store/partner-center-connections.ts';
+import {
+  loadCredentials,
+  ownersOfCredentials,
+  renewRefreshToken,
+} from '../../store/partner-center-connections.ts';
 import { partnerCenterDefaults } from '../defaults.ts';
 import { partnerCenterFromConfig } from '../http-client.ts';
-import type { PartnerCenter } from '../partner-center.ts';
+import type { PartnerCenter, PartnerCenterCredentials } from '../partner-center.ts';
 import { startReconciliation } from './reconciliation.ts';
 import { connectedMode } from './worker.ts';
 
@@ -36,11 +40,27 @@ export function connectedModeFromConfig(deps: {
   /** Another Partner Center than the configured one: tests' instrumented client. */
   partnerCenter?: PartnerCenter;
 }) {
-  const { config, logger, secrets } = deps;
+  const { config, logger, secrets, db } = deps;
+  // Entra hands out a new refresh token with each exchange; the stored one follows it, so a
+  // restart does not fall back on a token that has lapsed.
+  const onRefreshToken = (credentials: PartnerCenterCredentials, next: string) => {
+    void ownersOfCredentials(db, credentials)
+      .then((owners) =>
+        Promise.all(
+          owners.map((owner) =>
+            renewRefreshToken(db, secrets, owner, credentials.refreshToken, next),
+          ),
+        ),
+      )
+      .catch((err: unknown) =>
+        logger.warn({ err }, 'a renewed Partner Center refresh token could not be stored'),
+      );
+  };
   const mode = connectedMode({
     db: deps.db,
     engine: deps.engine,
-    partnerCenter: deps.partnerCenter ?? partnerCenterFromConfig(config, { logger }),
+    partnerCenter:
+      deps.partnerCenter ?? partnerCenterFromConfig(config, { logger, onRefreshToken }),
     credentialsOf: (db, account) => loadCredentials(db, secrets, account),
     now: deps.now,
     logger,
