@@ -26,12 +26,19 @@ export default tseslint.config(
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   {
-    // Plain JavaScript that runs before anything is compiled.
-    files: ['scripts/**/*.mjs'],
+    // Plain JavaScript that runs before anything is compiled, or as a user would run it.
+    files: ['scripts/**/*.mjs', 'examples/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        fetch: 'readonly',
+        crypto: 'readonly',
+        URLSearchParams: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
 );

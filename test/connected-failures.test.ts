@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
+import { newestResource } from '../src/store/partner-center-links.ts';
 import { ConnectedRig, consentByExtension } from './connected-rig.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import type { Move } from './move.ts';
@@ -163,11 +164,8 @@ describe('connected mode when Partner Center misbehaves', () => {
     await rig.reach(ready.move, ready.transferId, 'sourceReview');
     const first = (await historyOf(ready.transferId)).length;
     expect(first).toBeGreaterThan(0);
-    const transfers = (await h
-      .db('partner_center_resources')
-      .where({ workflow_id: ready.transferId, kind: 'transfer' })
-      .select('id')) as Array<{ id: string }>;
-    await rig.control(`/customers/${ready.tenantId}/transfers/${transfers[0]!.id}/expire`, {});
+    const transfer = await newestResource(h.db, ready.transferId, 'transfer');
+    await rig.control(`/customers/${ready.tenantId}/transfers/${transfer!.id}/expire`, {});
     await eventually(async () => {
       await rig.connected.reconcile();
       return (await historyOf(ready.transferId)).some((r) => r.type === 'TRANSFER_REQUEST_EXPIRED');
