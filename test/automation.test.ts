@@ -12,7 +12,8 @@ import {
   transferEvents,
 } from '../src/partner-center/connected/observe.ts';
 import { stepState } from '../src/partner-center/connected/steps.ts';
-import type { GdapRelationship, Transfer } from '../src/partner-center/partner-center.ts';
+import type { GdapRelationship } from '../src/partner-center/partner-center.ts';
+import { transferFixture } from './partner-center-fixtures.ts';
 import type { WorkflowRow } from '../src/store/workflows.ts';
 
 const row = (machine: string, state: string) => ({ machine, state }) as WorkflowRow;
@@ -127,24 +128,8 @@ describe('the steps agree with what the connected worker does', () => {
   });
 
   it('when Partner Center reports anything, then it is a step reported or answered, and every such step is reported', () => {
-    const transfer = (over: Partial<Transfer>): Transfer => ({
-      id: 'tr-1',
-      status: 'Complete',
-      transferType: 3,
-      customerTenantId: 'c',
-      customerEmailId: 'it@contoso.example',
-      sourcePartnerTenantId: 's',
-      sourcePartnerName: 'Source',
-      targetPartnerTenantId: 't',
-      partnerOnRecord: '1234567',
-      createdTime: '2026-11-23T10:00:00Z',
-      lastModifiedTime: '2026-11-23T10:00:00Z',
-      expirationTime: '2026-12-23T10:00:00Z',
-      lineItems: [],
-      ...over,
-    });
     const line = { quantity: 1, billingCycle: 'Monthly', friendlyName: 'M365' };
-    const lines = transfer({
+    const lines = transferFixture({
       lineItems: [
         {
           ...line,
@@ -163,7 +148,7 @@ describe('the steps agree with what the connected worker does', () => {
         snapshotWith({}),
       );
     const seen = [
-      ...transferEvents(transfer({ status: 'Expired' }), true)(
+      ...transferEvents(transferFixture({ status: 'Expired' }), true)(
         row('subscriptionTransfer', 'sourceReview'),
         snapshotWith({}),
       ),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { transitionSteps } from '../src/engine/automation.ts';
@@ -10,7 +9,8 @@ import {
   type BrowserRig,
 } from './browser-rig.ts';
 import { buildCustomer, buildPartner } from './factories.ts';
-import { as, type Harness } from './harness.ts';
+import type { Harness } from './harness.ts';
+import { connectPartnerCenter } from './partner-center-fixtures.ts';
 import { Move } from './move.ts';
 
 /**
@@ -30,18 +30,8 @@ interface Setup {
 let connected: Setup;
 let byHand: Setup;
 
-async function connect(kind: 'partner' | 'provider', id: string): Promise<void> {
-  const res = await as(h.app, h.adminToken).put(
-    `/v1/${kind === 'partner' ? 'partners' : 'providers'}/${id}/partner-center-connection`,
-    {
-      tenantId: randomUUID(),
-      clientId: randomUUID(),
-      clientSecret: 'a client secret for the test',
-      refreshToken: 'a refresh token for the test',
-    },
-  );
-  if (res.status >= 300) throw new Error(`connecting ${kind} ${id}: ${res.status}`);
-}
+const connect = (kind: 'partner' | 'provider', id: string) =>
+  connectPartnerCenter(h.app, h.adminToken, kind, id);
 
 async function setUp(name: string): Promise<Setup> {
   const partnerName = `${name} ${Date.now()}`;

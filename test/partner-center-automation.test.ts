@@ -18,6 +18,7 @@ import {
 import { finishAttempt, type OutboxRow } from '../src/store/outbox.ts';
 import { buildCustomer, createPartnerTeam } from './factories.ts';
 import { as, startHarness, type Harness } from './harness.ts';
+import { connectPartnerCenter } from './partner-center-fixtures.ts';
 import { Move, type Workflow } from './move.ts';
 
 /**
@@ -145,19 +146,8 @@ interface PartnerCenterView {
   }>;
 }
 
-/** Registers Partner Center credentials through the API. */
-async function connect(kind: 'partner' | 'provider', id: string): Promise<void> {
-  const res = await as(h.app, h.adminToken).put(
-    `/v1/${kind === 'partner' ? 'partners' : 'providers'}/${id}/partner-center-connection`,
-    {
-      tenantId: randomUUID(),
-      clientId: randomUUID(),
-      clientSecret: 'a client secret for the test',
-      refreshToken: 'a refresh token for the test',
-    },
-  );
-  if (res.status >= 300) throw new Error(`connecting ${kind} ${id}: ${res.status}`);
-}
+const connect = (kind: 'partner' | 'provider', id: string) =>
+  connectPartnerCenter(h.app, h.adminToken, kind, id);
 
 async function partnerCenterOf(token: string, id: string, expected = 200) {
   const res = await as(h.app, token).get(`/v1/transitions/${id}/partner-center`);

@@ -11,7 +11,8 @@ import {
 } from '../src/partner-center/connected/observe.ts';
 import { reportTarget } from '../src/partner-center/connected/report-message.ts';
 import { lineItems } from '../src/partner-center/connected/steps.ts';
-import type { GdapRelationship, Transfer } from '../src/partner-center/partner-center.ts';
+import type { GdapRelationship } from '../src/partner-center/partner-center.ts';
+import { transferFixture } from './partner-center-fixtures.ts';
 import { WebhookVerifier } from '../src/partner-center/webhook-signature.ts';
 import type { SubscriptionRow } from '../src/store/customers.ts';
 import type { WorkflowRow } from '../src/store/workflows.ts';
@@ -19,25 +20,8 @@ import type { WorkflowRow } from '../src/store/workflows.ts';
 const row = (machine: string, state: string) => ({ machine, state }) as WorkflowRow;
 const snapshotWith = (context: Record<string, unknown>) => ({ context }) as AnyMachineSnapshot;
 
-const transfer = (over: Partial<Transfer>): Transfer => ({
-  id: 'tr-1',
-  status: 'Complete',
-  transferType: 3,
-  customerTenantId: 'c',
-  customerEmailId: 'it@contoso.example',
-  sourcePartnerTenantId: 's',
-  sourcePartnerName: 'Source',
-  targetPartnerTenantId: 't',
-  partnerOnRecord: '1234567',
-  createdTime: '2026-11-23T10:00:00Z',
-  lastModifiedTime: '2026-11-23T10:00:00Z',
-  expirationTime: '2026-12-23T10:00:00Z',
-  lineItems: [],
-  ...over,
-});
-
 describe('what a transfer report applies', () => {
-  const completed = transfer({
+  const completed = transferFixture({
     lineItems: [
       {
         id: 0,
@@ -101,15 +85,15 @@ describe('what a transfer report applies', () => {
   });
 
   it('expires only the request the workflow waits on', () => {
-    const expired = transfer({ status: 'Expired' });
+    const expired = transferFixture({ status: 'Expired' });
     const waiting = row('subscriptionTransfer', 'sourceReview');
     expect(transferEvents(expired, true)(waiting, snapshotWith({}))).toEqual([
       { type: 'TRANSFER_REQUEST_EXPIRED' },
     ]);
     expect(transferEvents(expired, false)(waiting, snapshotWith({}))).toEqual([]);
-    expect(transferEvents(transfer({ status: 'Active' }), true)(waiting, snapshotWith({}))).toEqual(
-      [],
-    );
+    expect(
+      transferEvents(transferFixture({ status: 'Active' }), true)(waiting, snapshotWith({})),
+    ).toEqual([]);
   });
 });
 
