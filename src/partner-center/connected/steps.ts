@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { AnyMachineSnapshot } from 'xstate';
+import type { McaReacceptanceContext } from '../../../machines/mca-reacceptance/mca-reacceptance.machine.ts';
 import type { SubscriptionTransferContext } from '../../../machines/subscription-transfer/subscription-transfer.machine.ts';
 import type { PartnerCenterEvidence } from '../../engine/engine.ts';
 import type { SubscriptionRow } from '../../store/customers.ts';
@@ -10,6 +11,7 @@ import {
   newCommerceTransferType,
   PartnerCenterError,
   type Answered,
+  type Migration,
   type PartnerCenter,
   type TransferLineItem,
 } from '../partner-center.ts';
@@ -141,7 +143,7 @@ export async function carryOut(
       const legacy = subscriptions.filter((s) => s.kind === 'legacy_license');
       if (legacy.length === 0) return undefined;
       const made: StepDone['resources'] = [];
-      let last: Answered<unknown> | undefined;
+      let last: Answered<Migration> | undefined;
       for (const subscription of legacy) {
         const request = {
           currentSubscriptionId: subscription.id,
@@ -164,7 +166,7 @@ export async function carryOut(
           request,
           callIds(message, `migrate ${subscription.id}`),
         );
-        const migration = (last as Answered<{ id: string; status: string }>).body;
+        const migration = last.body;
         made.push(resource('migration', migration.id, migration.status, subscription.id));
       }
       if (!last) return undefined;
@@ -201,11 +203,7 @@ export async function carryOut(
       };
     }
     case 'recordAgreement': {
-      const acceptance = context.acceptance as {
-        channel: string;
-        acceptedBy: { firstName: string; lastName: string; email: string } | null;
-        dateAgreed: string;
-      } | null;
+      const { acceptance } = context as McaReacceptanceContext;
       if (!acceptance?.acceptedBy || acceptance.channel !== 'provider') return undefined;
       const template = await pc.getMcaTemplate(facts.asProvider, callIds(message, 'template'));
       try {

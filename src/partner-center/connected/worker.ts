@@ -28,7 +28,7 @@ import {
   transferEvents,
   transferSettled,
 } from './observe.ts';
-import { carryOut, stepState, type Derive } from './steps.ts';
+import { carryOut, stepState, type Derive, type StepDone } from './steps.ts';
 import { reportMessage, reportTarget } from './report-message.ts';
 import { waitingWorkflows } from './waiting.ts';
 
@@ -98,7 +98,7 @@ export function connectedMode(options: ConnectedModeOptions) {
         ? workflow.state === stepState.recordAgreement
         : workflow.status === 'active' && workflow.state === stepState[step.operation]);
     if (!workflow || !current) return { ok: true };
-    let done;
+    let done: StepDone | undefined;
     try {
       done = await carryOut(pc, db, step, await loadMoveFacts(db, workflow, credentialsOf), now());
     } catch (error) {
