@@ -50,6 +50,8 @@ export interface OutboxWorkerOptions {
   concurrency: number;
   /** How long a claim holds; longer than any attempt can take, so a live one never lapses. */
   leaseMs: number;
+  /** Kinds whose attempts take longer (or shorter) than `leaseMs`, with their own. */
+  leaseMsByKind?: Partial<Record<OutboxKind, number>>;
   /** The wait after a first failed attempt, doubled with each further one, up to `maxMs`. */
   retry: { baseMs: number; maxMs: number };
   /** Finished messages are kept this long for the delivery log. */
@@ -163,7 +165,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const at = now();
     return claimDue(db, {
       now: at,
-      leaseUntil: new Date(at.getTime() + options.leaseMs),
+      leaseUntil: new Date(at.getTime() + (options.leaseMsByKind?.[kind] ?? options.leaseMs)),
       token,
       limit,
       kind,

@@ -33,7 +33,7 @@ export interface WebhookWorkerDeps {
   resolve?: Resolve;
   /** Handlers of other kinds carried by the same worker (Partner Center's steps). */
   handlers?: Partial<Record<OutboxKind, OutboxHandler>>;
-  /** The longest an attempt of those may take; the claim outlasts it. */
+  /** The longest an attempt of those may take; their claims outlast it. */
   leaseMs?: number;
 }
 
@@ -49,8 +49,8 @@ export function startWebhookWorker({
   now,
   metrics,
   resolve,
-  handlers,
-  leaseMs = 0,
+  handlers = {},
+  leaseMs,
 }: WebhookWorkerDeps): OutboxWorker {
   const webhooks = webhookHandlers({
     db,
@@ -71,7 +71,13 @@ export function startWebhookWorker({
     intervalMs: config.OUTBOX_INTERVAL_MS,
     concurrency: config.OUTBOX_CONCURRENCY,
     // Past any attempt's time-out, name resolution included, with room to record it.
-    leaseMs: Math.max(2 * config.WEBHOOK_TIMEOUT_MS + 5000, leaseMs),
+    leaseMs: 2 * config.WEBHOOK_TIMEOUT_MS + 5000,
+    // The other kinds' claims last as long as their own attempts, and no longer: a webhook
+    // held by a dead worker is not kept waiting on a Partner Center call's patience.
+    leaseMsByKind:
+      leaseMs === undefined
+        ? {}
+        : Object.fromEntries(Object.keys(handlers).map((kind) => [kind, leaseMs])),
     retry: { baseMs: config.WEBHOOK_RETRY_BASE_MS, maxMs: config.WEBHOOK_RETRY_MAX_MS },
     keepFinishedMs,
     onAttempt(message, outcome) {

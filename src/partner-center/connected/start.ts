@@ -14,9 +14,6 @@ import type { PartnerCenter, PartnerCenterCredentials } from '../partner-center.
 import { startReconciliation } from './reconciliation.ts';
 import { connectedMode } from './worker.ts';
 
-/** Calls one step makes at most: a validation and a migration for each legacy subscription. */
-const callsPerStepAtMost = 20;
-
 /**
  * Connected mode as the server runs it: Partner Center over HTTP where the configuration
  * says, credentials opened with `SECRETS_KEY`, the handlers for the outbox worker, and the
@@ -65,14 +62,16 @@ export function connectedModeFromConfig(deps: {
     now: deps.now,
     logger,
   });
-  // A claim outlasts every attempt of every call a step makes, waits for Retry-After included.
+  // A claim outlasts the attempts of a call, waits for Retry-After included. A step of several
+  // calls may outlast it; then another worker repeats the step, which repeats each call under
+  // its own MS-RequestId and is answered as before.
   const perCall =
     config.PARTNER_CENTER_MAX_ATTEMPTS *
     (config.PARTNER_CENTER_TIMEOUT_MS + partnerCenterDefaults.maxRetryAfterMs);
   return {
     handlers: mode.handlers,
     reconcile: mode.reconcile,
-    leaseMs: Math.min(perCall * callsPerStepAtMost, 2 ** 31 - 1),
+    leaseMs: perCall,
     startReconciliation: () =>
       startReconciliation(mode.reconcile, config.PARTNER_CENTER_POLL_MS, logger),
   };
