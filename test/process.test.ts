@@ -42,6 +42,8 @@ async function start(
     adminToken,
     run: 'build',
     ...options,
+    // The run's key: on Postgres the database holds other files' sealed secrets.
+    env: { SECRETS_KEY: inject('secretsKey'), ...options.env },
   });
   servers.push(server);
   return server;

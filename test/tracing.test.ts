@@ -76,6 +76,8 @@ describe('tracing in the running server', () => {
       dataDir: folder,
       adminToken,
       env: {
+        // The run's key: on Postgres the database holds other files' sealed secrets.
+        SECRETS_KEY: inject('secretsKey'),
         LOG_LEVEL: 'info',
         OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
         OTEL_SERVICE_NAME: 'tiershift-under-test',
