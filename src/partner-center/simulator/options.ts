@@ -51,11 +51,12 @@ export interface SimulatorOptions {
   workIntervalMs?: number;
   /**
    * Partner Center's time, sped up: every throttling window and every wait for Partner Center's
-   * own work (a transfer or a migration completing, GDAP activating, a webhook tried again) is
-   * divided by it, so a benchmark can go through several 5-minute migration windows in seconds.
-   * 1, the default, is real time. Deadlines (a transfer request's 30 days, a token's hour) and
-   * the simulator's own mechanics (timeouts, `workIntervalMs`) are not scaled: they are what a
-   * client must keep up with, and shortening them would only make it miss them.
+   * own work (a transfer or a migration completing, GDAP activating) is divided by it, so a
+   * benchmark can go through several 5-minute migration windows in seconds. 1, the default, is
+   * real time. Deadlines (a transfer request's 30 days, a token's hour) are not scaled: they are
+   * what a client must keep up with, and shortening them would only make it miss them. Nor is
+   * how webhooks are sent (their time-out, the waits between retries): a receiver's pace is its
+   * own, and retrying it ten times as often would only bury it.
    */
   timeScale?: number;
 }
@@ -102,7 +103,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     allowInsecureWebhooks: options.allowInsecureWebhooks ?? false,
     webhookAttempts: options.webhookAttempts ?? 10,
-    webhookRetryDelayMs: scaled(options.webhookRetryDelayMs ?? 1_000),
+    webhookRetryDelayMs: options.webhookRetryDelayMs ?? 1_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
     workIntervalMs: options.workIntervalMs ?? 250,
     timeScale,
