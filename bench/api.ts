@@ -14,7 +14,9 @@ export interface RawResponse {
 }
 
 export class Api {
-  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // A socket idle for 5 s is closed by the server (Node's keep-alive timeout); one reused at
+  // that moment breaks with ECONNRESET. The agent lets its idle sockets go a second before.
+  readonly #agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
   readonly #url: URL;
 
   constructor(readonly base: string) {
@@ -56,6 +58,11 @@ export class Api {
       /** A body already encoded, sent as it is. */
       text?: string;
       headers?: Record<string, string>;
+      /**
+       * Give up on a connection not made within this time (the kernel otherwise retries for two
+       * minutes when the server's backlog is full), failing with ETIMEDOUT.
+       */
+      connectTimeoutMs?: number;
     } = {},
   ): Promise<RawResponse> {
     const data =
@@ -90,6 +97,19 @@ export class Api {
         },
       );
       req.on('error', reject);
+      const limit = options.connectTimeoutMs;
+      if (limit !== undefined) {
+        req.once('socket', (socket) => {
+          if (!socket.connecting) return;
+          const timer = setTimeout(() => {
+            req.destroy(
+              Object.assign(new Error(`no connection within ${limit} ms`), { code: 'ETIMEDOUT' }),
+            );
+          }, limit);
+          socket.once('connect', () => clearTimeout(timer));
+          socket.once('close', () => clearTimeout(timer));
+        });
+      }
       req.end(data);
     });
   }

@@ -11,6 +11,15 @@
  *                                   10,000 customers
  *   npm run bench -- --preflight-only the preflight of a partner with 10,000 customers, on
  *                                   Postgres and on the embedded database
+ *   npm run bench -- --connected-only a connected move of 1,000 customers against the Partner
+ *                                   Center simulator, on Postgres and on the embedded database
+ *     --connected-scale N           Partner Center's time N times as fast (default 10)
+ *     --connected-legacy-share F    share of customers with a legacy subscription (default 0.1)
+ *     --connected-gdap-share F      share of the others needing GDAP (default 0.05)
+ *     --connected-customers N       customers (default 1,000; 200 with --quick)
+ *     --connected-db D              postgres, embedded or both (the default)
+ *     --connected-acts-per-second N the customers accept, sign and approve at most N a second
+ *                                   (default: as fast as they come)
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +27,12 @@ import knexFactory from 'knex';
 import { createDatabase, migrateToLatest } from '../src/store/database.ts';
 import { Api } from './api.ts';
 import { ceiling } from './ceiling.ts';
+import {
+  connectedLines,
+  connectedPhase,
+  type ConnectedFigures,
+  type ConnectedOptions,
+} from './connected.ts';
 import { consoleLines, consolePhase, type ConsoleFigures } from './console.ts';
 import { importUnderLoad, type ImportUnderLoad } from './import-lock.ts';
 import {
@@ -38,7 +53,25 @@ import {
 import { measure, percentile, type Rate } from './stats.ts';
 import { webhookLine, webhookPhase } from './webhooks.ts';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+
+/** The value after `--name` (or in `--name=value`), or `fallback`; refuses one not a number. */
+function numberOption(name: string, fallback: number): number {
+  const at = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return fallback;
+  const text = argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
+  const value = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new Error(`--${name} takes a number, not ${text ?? 'nothing'}`);
+  }
+  return value;
+}
+function textOption(name: string): string | undefined {
+  const at = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (at < 0) return undefined;
+  return argv[at]!.includes('=') ? argv[at]!.split('=')[1] : argv[at + 1];
+}
 const quick = args.has('--quick');
 const asJson = args.has('--json');
 const seconds = quick ? 3 : 8;
@@ -52,6 +85,20 @@ const preflightOnly = args.has('--preflight-only');
 const preflightCustomers = quick ? 2000 : 10_000;
 const preflightSubscriptions = 3;
 const preflightRepetitions = quick ? 3 : 5;
+const connectedOnly = args.has('--connected-only');
+const connectedDatabases = textOption('connected-db') ?? 'both';
+if (!['postgres', 'embedded', 'both'].includes(connectedDatabases)) {
+  throw new Error(`--connected-db is postgres, embedded or both, not ${connectedDatabases}`);
+}
+const connectedOptions: ConnectedOptions = {
+  customers: numberOption('connected-customers', quick ? 200 : 1000),
+  legacyShare: numberOption('connected-legacy-share', 0.1),
+  gdapShare: numberOption('connected-gdap-share', 0.05),
+  timeScale: numberOption('connected-scale', 10),
+  outboxConcurrency: 16,
+  concurrency: 16,
+  actsPerSecond: numberOption('connected-acts-per-second', 0),
+};
 const consoleCustomers = quick ? 2000 : 10_000;
 const consoleRepetitions = quick ? 2 : 5;
 const concurrencies = [1, 8, 32];
@@ -89,11 +136,18 @@ async function main(): Promise<void> {
     await db.destroy();
 
     const ceilings: Record<number, Rate> = {};
-    const fewPhases = importOnly || consoleOnly || webhooksOnly || preflightOnly;
+    const fewPhases = importOnly || consoleOnly || webhooksOnly || preflightOnly || connectedOnly;
     if (!fewPhases) log(`Ceiling: the database alone, ${seconds}s per level`);
     for (const c of fewPhases ? [] : concurrencies) {
       ceilings[c] = await ceiling(databaseUrl, c, seconds);
       log(`  ${c} connections: ${ceilings[c].perSecond.toFixed(0)} events/s`);
+    }
+
+    if (connectedOnly) {
+      const figures = await connectedPhases(databaseUrl);
+      if (asJson) process.stdout.write(`${JSON.stringify({ connected: figures }, null, 2)}\n`);
+      else process.stdout.write(`${connectedLines(figures).join('\n')}\n`);
+      return;
     }
 
     server = await ServerProcess.start({
@@ -228,6 +282,12 @@ async function main(): Promise<void> {
     log('Console: the large partner in headless Chromium');
     const consoleFigures = await consolePhase(api, large, consoleRepetitions, log);
     const preflight = await preflightPhases(api);
+    const serverPeakMemoryMiB = peakMemoryMiB(pid);
+    // Last, with a Tiershift of its own, connected to the simulator. This one stops first: on
+    // the same database its outbox worker and reconciliation would take the connected move's
+    // steps to the Partner Center it is configured with, Microsoft's.
+    await server.kill('SIGTERM');
+    const connected = await connectedPhases(databaseUrl);
 
     const result = {
       machine: {
@@ -240,12 +300,13 @@ async function main(): Promise<void> {
       http,
       ratioAt32: http[32]!.perSecond / ceilings[32]!.perSecond,
       move,
-      serverPeakMemoryMiB: peakMemoryMiB(pid),
+      serverPeakMemoryMiB,
       flat,
       flatSpread: spread,
       import: imports,
       console: consoleFigures,
       preflight,
+      connected,
     };
     if (asJson) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -258,6 +319,18 @@ async function main(): Promise<void> {
     await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.destroy();
   }
+}
+
+/** The connected move on the benchmark's Postgres database, then on the embedded database. */
+async function connectedPhases(databaseUrl: string): Promise<ConnectedFigures[]> {
+  const runs: ConnectedFigures[] = [];
+  if (connectedDatabases !== 'embedded') {
+    runs.push(await connectedPhase(databaseUrl, adminToken, connectedOptions, log));
+  }
+  if (connectedDatabases !== 'postgres') {
+    runs.push(await connectedPhase(undefined, adminToken, connectedOptions, log));
+  }
+  return runs;
 }
 
 /** The preflight of a large partner, on the benchmark's Postgres, then on the embedded database. */
@@ -303,6 +376,7 @@ function printTable(r: {
   import: ImportUnderLoad;
   console: ConsoleFigures;
   preflight: PreflightFigures[];
+  connected: ConnectedFigures[];
 }): void {
   const out: string[] = [];
   out.push(
@@ -336,6 +410,8 @@ function printTable(r: {
   out.push(...consoleLines(r.console));
   out.push('');
   out.push(...r.preflight.map(preflightLine));
+  out.push('');
+  out.push(...connectedLines(r.connected));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

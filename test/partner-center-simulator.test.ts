@@ -807,9 +807,86 @@ describe('new-commerce migrations', () => {
       .send(body(w.subscriptions.legacy))
       .expect(201);
   });
+
+  it('when Partner Center runs ten times as fast, then the window is 30 s and a migration takes a tenth of its delay', async () => {
+    // buildWorld's migrations take 60 s of Partner Center's time: 6 s at this scale.
+    const w = await buildWorld({ timeScale: 10 });
+    const later = (ms: number) => w.clock.set(new Date(w.clock.now().getTime() + ms));
+    const base = `/v1/customers/${w.customer.tenantId}/migrations/newcommerce`;
+    const create = () => w.api.post(base).set('Authorization', w.auth.partner);
+    const created = await create().send(body(w.subscriptions.legacy)).expect(201);
+    const read = () =>
+      w.api
+        .get(`${base}/${(created.body as Migration).id}`)
+        .set('Authorization', w.auth.partner)
+        .expect(200);
+    later(5_900);
+    expect((await read()).body).toMatchObject({ status: 'Processing' });
+    later(100);
+    expect((await read()).body).toMatchObject({ status: 'Completed' });
+
+    for (let i = 1; i < 100; i += 1) await create().send({}).expect(400);
+    const throttled = await create().send({}).expect(429);
+    expect(throttled.headers['retry-after']).toBe('24');
+    later(23_900);
+    await create().send({}).expect(429);
+    later(100);
+    await create().send({}).expect(400);
+  });
+
+  it('when the time scale is not a positive number, then the simulator refuses to start', () => {
+    for (const timeScale of [0, -2, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => createSimulator({ timeScale })).toThrow(RangeError);
+    }
+  });
 });
 
 describe('throttling and injected failures', () => {
+  it('when calls are throttled, faulted, refused or repeated, then the request counts say so by operation', async () => {
+    const w = await buildWorld({ throttling: { perAccount: { limit: 3, windowMs: 60_000 } } });
+    await w.acceptRelationship();
+    const requestId = randomUUID();
+    await w.createTransfer(requestId);
+    await w.createTransfer(requestId);
+    const list = () => w.api.get(transferPath(w)).set('Authorization', w.auth.provider);
+    await list().expect(200);
+    await list().expect(429);
+    await w.api.get(transferPath(w)).expect(401);
+    await w.api
+      .post('/_sim/faults')
+      .send({ match: 'createTransfer', status: 503, count: 1 })
+      .expect(201);
+    await w.api
+      .post(transferPath(w))
+      .set('Authorization', w.auth.partner)
+      .send(w.newTransfer())
+      .expect(503);
+
+    const counts = (await w.api.get('/_sim/requests').expect(200)).body as {
+      total: Record<string, number>;
+      byOperation: Record<string, Record<string, number>>;
+    };
+    const none = { throttled: 0, faulted: 0, unauthorized: 0, replayed: 0, retries: 0 };
+    expect(counts.byOperation).toEqual({
+      createTransfer: { ...none, requests: 3, replayed: 1, retries: 1, faulted: 1 },
+      listTransfers: { ...none, requests: 3, throttled: 1, unauthorized: 1 },
+    });
+    expect(counts.total).toEqual({
+      ...none,
+      requests: 6,
+      throttled: 1,
+      unauthorized: 1,
+      replayed: 1,
+      retries: 1,
+      faulted: 1,
+    });
+    await w.api.post('/_sim/reset').expect(204);
+    expect((await w.api.get('/_sim/requests').expect(200)).body).toEqual({
+      total: { ...none, requests: 0 },
+      byOperation: {},
+    });
+  });
+
   it('when an account goes over its general limit, then 429 says how long to wait, and the wait is enough', async () => {
     const w = await buildWorld({ throttling: { perAccount: { limit: 3, windowMs: 60_000 } } });
     const list = (auth: string) => w.api.get(transferPath(w)).set('Authorization', auth);

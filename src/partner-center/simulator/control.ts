@@ -249,6 +249,10 @@ export function controlRoutes(router: Router, core: Core, reset: () => Promise<v
     res.json({ items });
   });
 
+  control.get('/requests', (_req, res) => {
+    res.json(core.state.requestTotals());
+  });
+
   control.post('/reset', async (_req, res) => {
     await reset();
     res.status(204).end();

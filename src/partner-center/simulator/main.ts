@@ -30,6 +30,14 @@ const envSchema = z.object({
   SIMULATOR_TRANSFER_DELAY_MS: wholeNumber(5000),
   SIMULATOR_MIGRATION_DELAY_MS: wholeNumber(5000),
   SIMULATOR_GDAP_ACTIVATION_MS: wholeNumber(2000),
+  /** Partner Center's time sped up: throttling windows and delays divided by it. */
+  SIMULATOR_TIME_SCALE: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'expected a positive number, such as 10')
+    .transform(Number)
+    .pipe(z.number().positive().max(100_000))
+    .default(1),
   SIMULATOR_ALLOW_INSECURE_WEBHOOKS: z.enum(['true', 'false']).default('false'),
   /** A JSON file of `{accounts, customers}` seeded at start, as the control API takes them. */
   SIMULATOR_SEED_FILE: z.string().trim().min(1).optional(),
@@ -50,6 +58,7 @@ const simulator = createSimulator({
   migrationDelayMs: env.SIMULATOR_MIGRATION_DELAY_MS,
   gdapActivationDelayMs: env.SIMULATOR_GDAP_ACTIVATION_MS,
   allowInsecureWebhooks: env.SIMULATOR_ALLOW_INSECURE_WEBHOOKS === 'true',
+  timeScale: env.SIMULATOR_TIME_SCALE,
 });
 
 if (env.SIMULATOR_SEED_FILE) {
@@ -82,7 +91,10 @@ const { url, close } = running;
 process.stdout.write(
   `Partner Center simulator (not Partner Center) listening on ${url}\n` +
     `  Partner Center: ${url}/v1   Graph: ${url}/graph/v1.0   Entra: ${url}/{tenant}/oauth2/v2.0/token\n` +
-    `  control API: ${url}/_sim\n`,
+    `  control API: ${url}/_sim\n` +
+    (env.SIMULATOR_TIME_SCALE === 1
+      ? ''
+      : `  time runs ${env.SIMULATOR_TIME_SCALE} times as fast as Partner Center's\n`),
 );
 
 const stop = () => {

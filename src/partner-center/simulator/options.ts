@@ -49,6 +49,16 @@ export interface SimulatorOptions {
   webhookTimeoutMs?: number;
   /** While listening, how often work that has come due (completions, expiries) is carried out. */
   workIntervalMs?: number;
+  /**
+   * Partner Center's time, sped up: every throttling window and every wait for Partner Center's
+   * own work (a transfer or a migration completing, GDAP activating) is divided by it, so a
+   * benchmark can go through several 5-minute migration windows in seconds. 1, the default, is
+   * real time. Deadlines (a transfer request's 30 days, a token's hour) are not scaled: they are
+   * what a client must keep up with, and shortening them would only make it miss them. Nor is
+   * how webhooks are sent (their time-out, the waits between retries): a receiver's pace is its
+   * own, and retrying it ten times as often would only bury it.
+   */
+  timeScale?: number;
 }
 
 export interface ResolvedOptions {
@@ -63,20 +73,39 @@ export interface ResolvedOptions {
   webhookRetryDelayMs: number;
   webhookTimeoutMs: number;
   workIntervalMs: number;
+  /** The `timeScale` the windows and delays above were already divided by. */
+  timeScale: number;
 }
 
+/**
+ * The options with their defaults, every window and delay given in Partner Center's time and
+ * divided by `timeScale`.
+ */
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const timeScale = options.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale <= 0) {
+    throw new RangeError(`timeScale must be a positive number, not ${timeScale}`);
+  }
+  const scaled = (ms: number) => ms / timeScale;
+  const throttling = { ...defaultThrottleLimits, ...options.throttling };
   return {
     clock: options.clock ?? { now: () => new Date() },
-    transferCompletionDelayMs: options.transferCompletionDelayMs ?? 5_000,
-    migrationDelayMs: options.migrationDelayMs ?? 5_000,
-    gdapActivationDelayMs: options.gdapActivationDelayMs ?? 2_000,
-    throttling: { ...defaultThrottleLimits, ...options.throttling },
+    transferCompletionDelayMs: scaled(options.transferCompletionDelayMs ?? 5_000),
+    migrationDelayMs: scaled(options.migrationDelayMs ?? 5_000),
+    gdapActivationDelayMs: scaled(options.gdapActivationDelayMs ?? 2_000),
+    throttling: {
+      perAccount: { ...throttling.perAccount, windowMs: scaled(throttling.perAccount.windowMs) },
+      createMigration: {
+        ...throttling.createMigration,
+        windowMs: scaled(throttling.createMigration.windowMs),
+      },
+    },
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     allowInsecureWebhooks: options.allowInsecureWebhooks ?? false,
     webhookAttempts: options.webhookAttempts ?? 10,
     webhookRetryDelayMs: options.webhookRetryDelayMs ?? 1_000,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
     workIntervalMs: options.workIntervalMs ?? 250,
+    timeScale,
   };
 }

@@ -9,7 +9,7 @@ import {
   partnerCenterErrorBody,
   SimulatedFailure,
 } from './failures.ts';
-import type { Account, Audience, Fault } from './state.ts';
+import type { Account, Audience, Fault, RequestOutcome } from './state.ts';
 
 export type Api = 'partnerCenter' | 'graph';
 
@@ -90,11 +90,26 @@ export function defineOperation(
             : partnerCenterErrorBody(failure),
       });
 
+    // Graph has no MS-RequestId of its own; its clients send client-request-id instead.
+    const keyId = sentRequestId ?? (spec.api === 'graph' ? clientRequestId : null);
+    const count = (outcome: RequestOutcome) =>
+      core.state.countRequest(
+        spec.name,
+        outcome,
+        keyId ? `${spec.method} ${req.path} ${keyId}` : undefined,
+      );
+
     const fault = takeFault(core, spec.name, req);
-    if (fault) return sendFault(res, spec.api, fault, refuse);
+    if (fault) {
+      count('faulted');
+      return sendFault(res, spec.api, fault, refuse);
+    }
 
     const account = authenticate(core, req.get('Authorization'), audience, now);
-    if (account instanceof SimulatedFailure) return refuse(account);
+    if (account instanceof SimulatedFailure) {
+      count('unauthorized');
+      return refuse(account);
+    }
 
     const wait =
       core.windows.take(account.tenantId, core.options.throttling.perAccount) ??
@@ -104,14 +119,16 @@ export function defineOperation(
             core.options.throttling[spec.throttle],
           )
         : undefined);
-    if (wait !== undefined) return sendThrottled(res, spec.api, wait, refuse);
+    if (wait !== undefined) {
+      count('throttled');
+      return sendThrottled(res, spec.api, wait, refuse);
+    }
 
     const mutating = spec.method !== 'get';
-    // Graph has no MS-RequestId of its own; its clients send client-request-id instead.
-    const keyId = sentRequestId ?? (spec.api === 'graph' ? clientRequestId : null);
     const key = keyId ? `${account.tenantId} ${spec.method} ${req.path} ${keyId}` : undefined;
     const first = key ? core.state.answers.get(key) : undefined;
     if (mutating && first) {
+      count('replayed');
       for (const operation of first.operations.length > 0 ? first.operations : [spec.name]) {
         core.state.record({
           at: now.toISOString(),
@@ -127,6 +144,7 @@ export function defineOperation(
       return send(res, { status: first.status, body: first.body, headers: first.headers });
     }
 
+    count('answered');
     const effects: Array<{ operation: string; customer: string | null }> = [];
     const call: Call = {
       account,

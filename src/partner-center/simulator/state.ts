@@ -134,6 +134,33 @@ export interface PlannedLineFailure {
   description: string;
 }
 
+/** How the requests to one operation were answered. */
+export interface RequestCount {
+  /** Every request that reached the operation, whatever became of it. */
+  requests: number;
+  /** Answered 429 by the throttling (an injected 429 counts as `faulted`). */
+  throttled: number;
+  /** Answered with a failure a test injected. */
+  faulted: number;
+  /** Refused for want of a valid bearer token. */
+  unauthorized: number;
+  /** A repeated mutating call answered with its first answer, nothing carried out. */
+  replayed: number;
+  /** Sent again under a request id already seen for the same method and path: a retry. */
+  retries: number;
+}
+
+export type RequestOutcome = 'throttled' | 'faulted' | 'unauthorized' | 'replayed' | 'answered';
+
+const emptyCount = (): RequestCount => ({
+  requests: 0,
+  throttled: 0,
+  faulted: 0,
+  unauthorized: 0,
+  replayed: 0,
+  retries: 0,
+});
+
 /** Logs keep their newest entries only, so a long run cannot grow without bound. */
 export const logLimit = 20_000;
 const answerLimit = 50_000;
@@ -153,6 +180,10 @@ export class SimulatorState {
   readonly faults: Fault[] = [];
   readonly calls: CallRecord[] = [];
   readonly deliveries: DeliveryRecord[] = [];
+  /** Requests to Partner Center's and Graph's operations, by operation. */
+  readonly requests = new Map<string, RequestCount>();
+  /** Request ids seen, by method and path, to tell a retry from a first attempt. */
+  readonly #requestIds = new Set<string>();
   webhooksToLose = 0;
   webhooksToDouble = 0;
   #seq = 0;
@@ -168,6 +199,36 @@ export class SimulatorState {
 
   recordDelivery(delivery: Omit<DeliveryRecord, 'seq'>): void {
     push(this.deliveries, { seq: this.nextSeq(), ...delivery });
+  }
+
+  /**
+   * Counts one request to `operation` and how it was answered; `idKey` (method, path and the
+   * request id the client sent) tells whether it is a retry.
+   */
+  countRequest(operation: string, outcome: RequestOutcome, idKey: string | undefined): void {
+    const count = this.requests.get(operation) ?? emptyCount();
+    count.requests += 1;
+    if (outcome !== 'answered') count[outcome] += 1;
+    if (idKey !== undefined) {
+      if (this.#requestIds.has(idKey)) count.retries += 1;
+      else {
+        if (this.#requestIds.size >= answerLimit) {
+          const oldest = this.#requestIds.values().next();
+          if (!oldest.done) this.#requestIds.delete(oldest.value);
+        }
+        this.#requestIds.add(idKey);
+      }
+    }
+    this.requests.set(operation, count);
+  }
+
+  /** The counts of every operation, and their sum. */
+  requestTotals(): { total: RequestCount; byOperation: Record<string, RequestCount> } {
+    const total = emptyCount();
+    for (const count of this.requests.values()) {
+      for (const key of Object.keys(total) as Array<keyof RequestCount>) total[key] += count[key];
+    }
+    return { total, byOperation: Object.fromEntries(this.requests) };
   }
 
   remember(key: string, answer: RecordedAnswer): void {
@@ -189,9 +250,11 @@ export class SimulatorState {
       this.tokens,
       this.answers,
       this.lineFailures,
+      this.requests,
     ]) {
       map.clear();
     }
+    this.#requestIds.clear();
     this.faults.length = 0;
     this.calls.length = 0;
     this.deliveries.length = 0;

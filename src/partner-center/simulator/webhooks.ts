@@ -1,4 +1,5 @@
 import { sign, type KeyObject } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PartnerCenterWebhookBody } from '../partner-center.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -35,6 +36,16 @@ export function partnerCenterWebhookHeaders(
   };
 }
 
+/**
+ * What stops every delivery: each one under way listens on it, and a move of many customers has
+ * hundreds under way at once, past the default of 10 listeners Node warns about.
+ */
+function stopper(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 interface DispatcherDeps {
   state: SimulatorState;
   options: ResolvedOptions;
@@ -49,7 +60,7 @@ interface DispatcherDeps {
  */
 export class WebhookDispatcher {
   readonly #inFlight = new Set<Promise<void>>();
-  #stop = new AbortController();
+  #stop = stopper();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -89,7 +100,7 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.settle();
-    this.#stop = new AbortController();
+    this.#stop = stopper();
   }
 
   #track(delivery: Promise<void>): void {
