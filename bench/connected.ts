@@ -304,7 +304,15 @@ async function moveAndCheck(
       `${completed} of ${transfers.length} transfers completed, ${planned.length} expected`,
     );
   }
-  // …and in Partner Center each effect happened as often as its customer calls for, no more.
+  // …and in Partner Center, one request per customer, each Complete…
+  const simTransfers = [...simulator.state.transfers.values()];
+  const complete = simTransfers.filter((t) => t.status === 'Complete').length;
+  if (complete !== planned.length || simTransfers.length !== planned.length) {
+    throw new Error(
+      `Partner Center holds ${simTransfers.length} transfers, ${complete} Complete; ${planned.length} expected`,
+    );
+  }
+  // …and each effect happened there as often as its customer calls for, no more.
   const calls = (await simCall<{ items: CallRecord[] }>('GET', '/_sim/calls')).items;
   if (calls.length >= logLimit) {
     throw new Error('The simulator dropped its oldest calls: the effects cannot be checked');
