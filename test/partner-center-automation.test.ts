@@ -304,6 +304,7 @@ class FakePartnerCenter implements PartnerCenter {
   validateMigration = () => this.#unexpected('validateMigration');
   createMigration = () => this.#unexpected('createMigration');
   getMigration = () => this.#unexpected('getMigration');
+  findMigrations = () => this.#unexpected('findMigrations');
   getGdapRelationship = () => this.#unexpected('getGdapRelationship');
 }
 

@@ -414,6 +414,9 @@ describe('requests', () => {
       const path = seen.path;
       if (path === '/v1/agreements?agreementType=MicrosoftCustomerAgreement')
         return { status: 200, body: collection([template]) };
+      // "Query new commerce migrations" answers a plain array, not a collection.
+      if (path.startsWith('/v1/migrations/newcommerce?'))
+        return { status: 200, body: [{ id: 'mig-1' }] };
       if (seen.method === 'GET' && /\/(transfers|agreements\?.*|relationships)$/.test(path))
         return { status: 200, body: collection([{ id: 'one' }, { id: 'two' }]) };
       return { status: 200, body: { echoed: seen.method } };
@@ -462,6 +465,9 @@ describe('requests', () => {
     await pc.validateMigration(partner, customer, migration, ids());
     await pc.createMigration(partner, customer, migration, ids());
     await pc.getMigration(partner, customer, 'mig-1', ids());
+    expect((await pc.findMigrations(partner, customer, 'sub legacy', ids())).body).toEqual([
+      { id: 'mig-1' },
+    ]);
     await pc.createGdapRelationship(partner, gdapBody, ids());
     await pc.lockGdapForApproval(partner, 'rel-1', ids());
 
@@ -481,6 +487,11 @@ describe('requests', () => {
       ['POST', `${c}/migrations/newcommerce/validate`, migration],
       ['POST', `${c}/migrations/newcommerce`, migration],
       ['GET', `${c}/migrations/newcommerce/mig-1`, null],
+      [
+        'GET',
+        `/v1/migrations/newcommerce?CustomerTenantId=${customer}&CurrentSubscriptionId=sub%20legacy`,
+        null,
+      ],
       ['POST', g, gdapBody],
       ['POST', `${g}/rel-1/requests`, { action: 'lockForApproval' }],
     ]);

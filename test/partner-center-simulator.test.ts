@@ -778,6 +778,46 @@ describe('new-commerce migrations', () => {
     await w.api.get(`${base}/${migration.id}`).set('Authorization', w.auth.provider).expect(403);
   });
 
+  it('when a partner queries its migrations by customer and subscription, then it gets its own, as they stand, in a plain array', async () => {
+    const w = await buildWorld();
+    const query = (params: string, auth = w.auth.partner) =>
+      w.api.get(`/v1/migrations/newcommerce?${params}`).set('Authorization', auth);
+    const bySubscription = `CustomerTenantId=${w.customer.tenantId}&CurrentSubscriptionId=${w.subscriptions.legacy}`;
+    expect((await query(bySubscription).expect(200)).body).toEqual([]);
+
+    const created = await w.api
+      .post(`/v1/customers/${w.customer.tenantId}/migrations/newcommerce`)
+      .set('Authorization', w.auth.partner)
+      .send(body(w.subscriptions.legacy))
+      .expect(201);
+    const migration = created.body as Migration;
+    expect((await query(bySubscription).expect(200)).body).toEqual([created.body]);
+    // Query strings are read without regard to case; one filter is enough.
+    expect(
+      (await query(`currentSubscriptionId=${w.subscriptions.legacy.toUpperCase()}`).expect(200))
+        .body,
+    ).toEqual([created.body]);
+    expect(
+      (
+        await query(
+          `CustomerTenantId=${w.customer.tenantId}&CurrentSubscriptionId=${w.subscriptions.base}`,
+        ).expect(200)
+      ).body,
+    ).toEqual([]);
+    // Another partner's query finds none of them; a query with no filter is refused.
+    expect((await query(bySubscription, w.auth.provider).expect(200)).body).toEqual([]);
+    const unfiltered = await query('PageSize=10').expect(400);
+    expect(unfiltered.body).toMatchObject({ code: '3000' });
+
+    await w.api.post('/_sim/work/run').expect(200);
+    const [done] = (await query(bySubscription).expect(200)).body as Migration[];
+    expect(done).toMatchObject({
+      id: migration.id,
+      status: 'Completed',
+      newCommerceSubscriptionId: expect.any(String),
+    });
+  });
+
   it('when a partner creates more migrations than documented (100 in 5 minutes), then it gets 429 with Retry-After', async () => {
     expect(defaultThrottleLimits.createMigration).toEqual({ limit: 100, windowMs: 300_000 });
     const w = await buildWorld();

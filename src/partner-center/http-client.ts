@@ -330,6 +330,17 @@ export function createHttpPartnerCenter(options: HttpPartnerCenterOptions = {}):
         ids,
         pc('GET', `${customers(customerTenantId)}/migrations/newcommerce/${segment(migrationId)}`),
       ),
+    // Not under the customer: the query runs over all the partner's migrations, filtered.
+    findMigrations: (as, customerTenantId, currentSubscriptionId, ids) =>
+      items<Migration>(
+        as,
+        ids,
+        pc(
+          'GET',
+          `/v1/migrations/newcommerce?CustomerTenantId=${segment(customerTenantId)}` +
+            `&CurrentSubscriptionId=${segment(currentSubscriptionId)}`,
+        ),
+      ),
 
     createGdapRelationship: (as, relationship: NewGdapRelationship, ids) =>
       answered<GdapRelationship>(as, ids, {

@@ -263,6 +263,16 @@ export interface PartnerCenter {
     migrationId: string,
     ids: CallIds,
   ): Promise<Answered<Migration>>;
+  /**
+   * The caller's migrations of one subscription, whatever became of them ("Query new commerce
+   * migrations", filtered by customer and current subscription id).
+   */
+  findMigrations(
+    as: PartnerCenterCredentials,
+    customerTenantId: string,
+    currentSubscriptionId: string,
+    ids: CallIds,
+  ): Promise<Answered<Migration[]>>;
 
   // GDAP, on Microsoft Graph.
   createGdapRelationship(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { McaReacceptanceContext } from '../../../machines/mca-reacceptance/mca-reacceptance.machine.ts';
@@ -145,6 +146,25 @@ export async function carryOut(
       const made: StepDone['resources'] = [];
       let last: Answered<Migration> | undefined;
       for (const subscription of legacy) {
+        // Found by the subscription's own id, a migration an earlier attempt made is not made
+        // again even where Partner Center no longer knows that attempt's MS-RequestId (a repeat
+        // it did not know would find the subscription underway or migrated, and skip it).
+        // A read, under a fresh request id: no answer kept under an old one can be stale.
+        const found = await pc.findMigrations(
+          facts.asPartner,
+          facts.customer.tenant_id,
+          subscription.id,
+          {
+            requestId: randomUUID(),
+            correlationId: message.correlationId,
+          },
+        );
+        const underway = found.body.find((m) => m.status !== 'Failed');
+        if (underway) {
+          last = { body: underway, ids: found.ids };
+          made.push(resource('migration', underway.id, underway.status, subscription.id));
+          continue;
+        }
         const request = {
           currentSubscriptionId: subscription.id,
           termDuration: 'P1Y',

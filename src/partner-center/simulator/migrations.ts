@@ -17,6 +17,20 @@ const migrationSchema = z.object({
 });
 type MigrationInput = z.infer<typeof migrationSchema>;
 
+const migrationQuerySchema = z
+  .object({
+    customertenantid: text(128).optional(),
+    currentsubscriptionid: text(128).optional(),
+    externalreferenceid: text(128).optional(),
+    pagesize: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .transform((q) => ({
+    customerTenantId: q.customertenantid,
+    currentSubscriptionId: q.currentsubscriptionid,
+    externalReferenceId: q.externalreferenceid,
+    pageSize: q.pagesize,
+  }));
+
 interface Eligibility {
   subscription: Subscription | undefined;
   /** The first reason it cannot migrate, as the failure a create would answer with. */
@@ -130,6 +144,48 @@ export function migrationRoutes(router: Router, core: Core): void {
       return { status: 200, body: present(migration, subscription) };
     },
   );
+
+  // "Query new commerce migrations": the caller's own, by customer, current subscription or
+  // batch; at least one of the three. The answer is a plain array, as the REST reference has it.
+  defineOperation(
+    router,
+    core,
+    { name: 'findMigrations', method: 'get', path: '/v1/migrations/newcommerce', api },
+    (call) => {
+      const { customerTenantId, currentSubscriptionId, externalReferenceId, pageSize } = parse(
+        migrationQuerySchema,
+        lowerCaseKeys(call.query),
+      );
+      if (!customerTenantId && !currentSubscriptionId && !externalReferenceId) {
+        throw fail.invalid(
+          'One of CustomerTenantId, CurrentSubscriptionId or ExternalReferenceId is required.',
+        );
+      }
+      const same = (a: string, b: string | undefined) =>
+        b === undefined || a.toLowerCase() === b.toLowerCase();
+      // The simulator runs no batch migrations: none carries a batch's id.
+      const found = [...core.state.migrations.values()].filter(
+        (m) =>
+          externalReferenceId === undefined &&
+          m.partnerTenantId === call.account.tenantId &&
+          same(m.customerTenantId, customerTenantId) &&
+          same(m.currentSubscriptionId, currentSubscriptionId),
+      );
+      const body = found.slice(0, pageSize).map((m) => {
+        const customer = core.state.customers.get(m.customerTenantId);
+        return present(
+          m,
+          customer?.subscriptions.find((s) => s.id === m.currentSubscriptionId),
+        );
+      });
+      return { status: 200, body };
+    },
+  );
+}
+
+/** Partner Center reads query strings without regard to case (`customerTenantId` works too). */
+function lowerCaseKeys(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 /** A migration as "Create a new commerce migration" answers it. */
