@@ -197,6 +197,7 @@ describe('the limit per address', () => {
     expect(await ask('203.0.113.9')).toBe(429);
     expect(await ask('203.0.113.10')).toBe('passed');
   });
+
   it('when the client hung up before its request was counted, then it is dropped without an error', async () => {
     const lines: Array<{ level: number; msg?: string }> = [];
     const logger = createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line)) });
