@@ -5,10 +5,14 @@
 //
 //   API=http://127.0.0.1:3000 ADMIN=ts_… SIM=http://127.0.0.1:4010 node examples/connected-move.mjs
 //
+// RECEIVER is Tiershift's address as Partner Center reaches it, when that is not API (with
+// Docker Compose the simulator reaches it as http://app:3000).
+//
 // It uses nothing but Node's fetch, and prints each step as it goes.
 
 const API = process.env.API ?? 'http://127.0.0.1:3000';
 const SIM = process.env.SIM ?? 'http://127.0.0.1:4010';
+const RECEIVER = process.env.RECEIVER ?? API;
 const ADMIN = process.env.ADMIN;
 if (!ADMIN) throw new Error('Set ADMIN to the admin token Tiershift printed at its first start.');
 
@@ -165,7 +169,7 @@ for (const account of [partner, provider]) {
     }),
   }).then((r) => r.json());
   await call('POST', `${SIM}/webhooks/v1/registration`, token.access_token, {
-    WebhookUrl: `${API}/partner-center/webhooks`,
+    WebhookUrl: `${RECEIVER}/partner-center/webhooks`,
     WebhookEvents: [
       'complete-transfer',
       'fail-transfer',

@@ -142,6 +142,7 @@ export const partnerCenterOperations = [
   'submitTransfer',
   'recordAgreement',
   'requestGdap',
+  'cancelTransfer',
 ] as const;
 export type PartnerCenterOperation = (typeof partnerCenterOperations)[number];
 export interface CallPartnerCenterParams {

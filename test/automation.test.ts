@@ -64,10 +64,15 @@ describe('the customer steps of a connected transition', () => {
     ]);
   });
 
-  it('when the provider records an MCA acceptance, then it is by hand and also recorded in Partner Center', () => {
+  it('when the provider records an MCA acceptance or a transfer is called off, then it is by hand and also written to Partner Center', () => {
     expect(
-      customerSteps.filter((s) => s.alsoRecordedInPartnerCenter).map((s) => [s.event, s.connected]),
-    ).toEqual([['ACCEPTANCE_RECORDED', 'hand']]);
+      customerSteps
+        .filter((s) => s.alsoRecordedInPartnerCenter)
+        .map((s) => [s.machine, s.event, s.connected]),
+    ).toEqual([
+      ['mcaReacceptance', 'ACCEPTANCE_RECORDED', 'hand'],
+      ['subscriptionTransfer', 'CANCEL', 'hand'],
+    ]);
   });
 
   it('when the steps are listed, then each event a client or Partner Center may send is there once, and no timer alone', () => {
@@ -114,8 +119,10 @@ describe('the steps as one transition sees them', () => {
 describe('the steps agree with what the connected worker does', () => {
   it('when a machine declares a call, then the steps account for it', () => {
     const accounted = new Set(customerSteps.map((s) => s.operation).filter((o) => o !== null));
-    // The one call with no answer: it writes what ACCEPTANCE_RECORDED attests.
+    // The calls with no answer: they write what ACCEPTANCE_RECORDED and a transfer's CANCEL
+    // attest.
     accounted.add('recordAgreement');
+    accounted.add('cancelTransfer');
     expect([...accounted].sort()).toEqual([...partnerCenterOperations].sort());
   });
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
 import { newestResource } from '../src/store/partner-center-links.ts';
-import { ConnectedRig, consentByExtension } from './connected-rig.ts';
+import { readyToTransfer } from './connected-ready.ts';
+import { ConnectedRig } from './connected-rig.ts';
 import { as, startHarness, type Harness } from './harness.ts';
-import type { Move } from './move.ts';
 import { eventually } from './webhook-receiver.ts';
 
 let h: Harness;
@@ -33,48 +33,6 @@ async function historyOf(id: string): Promise<Row[]> {
   return (res.body as { items: Row[] }).items;
 }
 
-/**
- * One connected customer whose relationship and MCA are done, its transfer agreed: the next
- * hand step (the details confirmed) sets Partner Center to work.
- */
-async function readyToTransfer(): Promise<{
-  move: Move;
-  transferId: string;
-  tenantId: string;
-  confirm: () => Promise<void>;
-}> {
-  const { move, partner, provider } = await rig.connectedMove();
-  const c = await rig.customer(move, partner);
-  await move.toMigrating();
-  const relationship = await move.childOf('resellerRelationship', c.id);
-  await consentByExtension(move, relationship);
-  await rig.control(`/customers/${c.tenantId}/relationships`, {
-    providerTenantId: provider.tenantId,
-    resellerTenantId: partner.tenantId,
-  });
-  await rig.control(`/customers/${c.tenantId}/mca/sign`, {});
-  await rig.reach(move, relationship.id, 'established', { reconcile: true });
-  await rig.reach(move, (await move.childOf('mcaReacceptance', c.id)).id, 'accepted', {
-    reconcile: true,
-  });
-  const transfer = await eventually(
-    async () => (await move.children(`machine=subscriptionTransfer&customerId=${c.id}`))[0],
-    'the transfer workflow',
-  );
-  await move.send(move.team.manager, transfer.id, { type: 'CUSTOMER_AGREED' });
-  return {
-    move,
-    transferId: transfer.id,
-    tenantId: c.tenantId,
-    confirm: async () => {
-      await move.send(move.provider.token, transfer.id, {
-        type: 'DETAILS_CONFIRMED',
-        subscriptionIds: c.subscriptions.map((s) => s.id),
-      });
-    },
-  };
-}
-
 /** Partner Center did each step of the transfer once, and the history took each once. */
 async function doneOnce(tenantId: string, transferId: string, requests = 1): Promise<void> {
   expect(await rig.effects(tenantId)).toMatchObject({
@@ -91,7 +49,7 @@ async function doneOnce(tenantId: string, transferId: string, requests = 1): Pro
 describe('connected mode when Partner Center misbehaves', () => {
   it('waits out a storm of 429s as Partner Center asks, and creates the request once', async () => {
     rig.startWorker();
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     await rig.control('/faults', {
       match: 'createTransfer',
       status: 429,
@@ -107,7 +65,7 @@ describe('connected mode when Partner Center misbehaves', () => {
 
   it('tries 5xx answers again, and submits once', async () => {
     rig.startWorker();
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     await rig.control('/faults', {
       match: 'PATCH /v1/customers/*/transfers/*',
       status: 503,
@@ -121,7 +79,7 @@ describe('connected mode when Partner Center misbehaves', () => {
 
   it('catches by reconciliation what a lost webhook did not say', async () => {
     rig.startWorker();
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     await rig.control('/webhooks/lose', { count: 10 });
     await ready.confirm();
     await eventually(
@@ -138,7 +96,7 @@ describe('connected mode when Partner Center misbehaves', () => {
 
   it('changes nothing when a webhook comes twice', async () => {
     rig.startWorker();
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     await rig.control('/webhooks/double', { count: 10 });
     await ready.confirm();
     await rig.reach(ready.move, ready.transferId, 'completed', { timeoutMs: 20_000 });
@@ -153,7 +111,7 @@ describe('connected mode when Partner Center misbehaves', () => {
 
   it('asks for a new request when Partner Center lets one expire before its submission', async () => {
     rig.startWorker();
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     // The submission keeps failing, so the request waits until it expires.
     await rig.control('/faults', {
       match: 'PATCH /v1/customers/*/transfers/*',
@@ -191,7 +149,7 @@ describe('connected mode when Partner Center misbehaves', () => {
         throw new Error('this worker died');
       },
     }));
-    const ready = await readyToTransfer();
+    const ready = await readyToTransfer(rig);
     await ready.confirm();
     await eventually(() => hung === 1, 'the call to be made');
     await dying.stop().catch(() => {});

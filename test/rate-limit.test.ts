@@ -197,6 +197,21 @@ describe('the limit per address', () => {
     expect(await ask('203.0.113.9')).toBe(429);
     expect(await ask('203.0.113.10')).toBe('passed');
   });
+
+  it('when the client hung up before its request was counted, then it is dropped without an error', async () => {
+    const lines: Array<{ level: number; msg?: string }> = [];
+    const logger = createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line)) });
+    const { perAddress } = rateLimits({ perAddressPerMin: 2, perPrincipalPerMin: 2 }, logger);
+    let destroyed = false;
+    let passed = false;
+    // Node leaves `req.ip` undefined once the socket is gone: there is no peer to name.
+    const req = { path: '/v1/workflows', ip: undefined, headers: {}, app: { get: () => false } };
+    const res = { headersSent: false, destroy: () => (destroyed = true) };
+    await perAddress(req as unknown as Request, res as unknown as Response, () => (passed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect({ passed, destroyed }).toEqual({ passed: false, destroyed: true });
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+  });
 });
 
 describe('TRUST_PROXY', () => {

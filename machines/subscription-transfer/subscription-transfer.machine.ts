@@ -127,7 +127,11 @@ export const subscriptionTransferMachine = setup({
   on: {
     CANCEL: {
       target: '.cancelled',
-      actions: assign({ cancelReason: ({ event }) => event.reason }),
+      actions: [
+        assign({ cancelReason: ({ event }) => event.reason }),
+        // A request still open in Partner Center would otherwise wait there until it lapses.
+        { type: 'callPartnerCenter', params: { operation: 'cancelTransfer' } },
+      ],
     },
   },
   states: {

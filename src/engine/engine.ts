@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { transition, type AnyMachineSnapshot } from 'xstate';
@@ -807,15 +808,30 @@ export class Engine {
     cause: Cause,
   ): Promise<void> {
     if (!(await isConnected(tx, row))) return;
-    const message = partnerCenterCall(row.id, params.operation);
+    await this.writePartnerCenterStep(tx, row.id, params.operation, cause.now);
+  }
+
+  /**
+   * Writes one Partner Center step to the outbox in the caller's transaction. Events write
+   * theirs through their machine's effects; the worker writes a step no event asks for, such
+   * as cancelling a request the workflow would not record.
+   */
+  async writePartnerCenterStep(
+    tx: Knex.Transaction,
+    workflowId: string,
+    operation: CallPartnerCenterParams['operation'],
+    now: Date,
+    target: Parameters<typeof partnerCenterCall>[2] = {},
+  ): Promise<void> {
+    const message = partnerCenterCall(workflowId, operation, target);
     await insertOutbox(tx, [
       {
         id: newId('msg'),
         kind: 'partner_center.call',
         payload: { ...message },
-        next_attempt_at: cause.now,
-        give_up_at: new Date(cause.now.getTime() + this.#outboxRetryForMs),
-        created_at: cause.now,
+        next_attempt_at: now,
+        give_up_at: new Date(now.getTime() + this.#outboxRetryForMs),
+        created_at: now,
       },
     ]);
   }
@@ -851,6 +867,33 @@ export class Engine {
       if (row.status !== 'active') break;
     }
     return { applied };
+  }
+
+  /**
+   * What the workflow would refuse, were Partner Center to report these events now: applied
+   * and then rolled back, so that nothing is kept. The worker asks before a call whose answer
+   * the rules might refuse, rather than make in Partner Center what would not be recorded.
+   */
+  async refusalOf(
+    workflowId: string,
+    derive: Parameters<Engine['applyReported']>[2],
+  ): Promise<ProblemError | undefined> {
+    const rehearsal = Symbol('rehearsal');
+    let refused: ProblemError | undefined;
+    try {
+      await this.#db.transaction(async (tx) => {
+        const evidence = {
+          operation: 'rehearsal',
+          requestId: randomUUID(),
+          correlationId: randomUUID(),
+        };
+        refused = (await this.applyReported(tx, workflowId, derive, evidence)).refused;
+        throw rehearsal;
+      });
+    } catch (error) {
+      if (error !== rehearsal) throw error;
+    }
+    return refused;
   }
 
   /**

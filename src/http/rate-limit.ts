@@ -23,17 +23,27 @@ export function rateLimits(
   limits: { perAddressPerMin: number; perPrincipalPerMin: number },
   logger: Logger,
 ): RateLimits {
+  const perAddress = rateLimit({
+    ...common(logger, 'The request rate from your address is exceeded.'),
+    limit: limits.perAddressPerMin,
+    identifier: 'address',
+    // The default key is `ipKeyGenerator(req.ip, ipv6Subnet)`: an IPv4 address, or the IPv6
+    // /56 a client is usually given whole. It also logs, once, a `trust proxy` that looks
+    // wrong (X-Forwarded-For arriving while no proxy is trusted, or every proxy trusted).
+    ipv6Subnet: 56,
+    skip: (req) => probe.test(req.path),
+  });
   return {
-    perAddress: rateLimit({
-      ...common(logger, 'The request rate from your address is exceeded.'),
-      limit: limits.perAddressPerMin,
-      identifier: 'address',
-      // The default key is `ipKeyGenerator(req.ip, ipv6Subnet)`: an IPv4 address, or the IPv6
-      // /56 a client is usually given whole. It also logs, once, a `trust proxy` that looks
-      // wrong (X-Forwarded-For arriving while no proxy is trusted, or every proxy trusted).
-      ipv6Subnet: 56,
-      skip: (req) => probe.test(req.path),
-    }),
+    perAddress: (req, res, next) => {
+      // Node names no peer once the client has hung up. Its request has no one to answer and
+      // no address to be counted under (the library would log an error and count it under
+      // "undefined"), so it goes no further.
+      if (req.ip === undefined) {
+        res.destroy();
+        return;
+      }
+      return perAddress(req, res, next);
+    },
     perPrincipal: rateLimit({
       ...common(logger, 'The request rate for this token is exceeded.'),
       limit: limits.perPrincipalPerMin,

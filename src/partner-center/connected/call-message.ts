@@ -9,6 +9,8 @@ export const callMessage = z.object({
   operation: z.enum(partnerCenterOperations),
   requestId: z.uuid(),
   correlationId: z.uuid(),
+  /** The request to cancel, when the worker names it; otherwise the workflow's open one. */
+  transferId: z.string().min(1).optional(),
 });
 export type CallMessage = z.infer<typeof callMessage>;
 
@@ -20,8 +22,15 @@ export type CallMessage = z.infer<typeof callMessage>;
 export function partnerCenterCall(
   workflowId: string,
   operation: CallMessage['operation'],
+  target: Pick<CallMessage, 'transferId'> = {},
 ): CallMessage {
-  return { workflowId, operation, requestId: randomUUID(), correlationId: randomUUID() };
+  return {
+    workflowId,
+    operation,
+    requestId: randomUUID(),
+    correlationId: randomUUID(),
+    ...(target.transferId === undefined ? {} : { transferId: target.transferId }),
+  };
 }
 
 /**

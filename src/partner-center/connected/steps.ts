@@ -14,10 +14,12 @@ import {
   type Answered,
   type Migration,
   type PartnerCenter,
+  type Transfer,
   type TransferLineItem,
 } from '../partner-center.ts';
 import { callIds, type CallMessage } from './call-message.ts';
 import { MoveNotReady, subscriptionsById, type MoveFacts } from './move-facts.ts';
+import { transferSettled } from './observe.ts';
 
 /** An event to apply, derived from the workflow as it stands under its lock. */
 export type Derive = (
@@ -30,6 +32,8 @@ export interface StepDone {
   evidence: PartnerCenterEvidence;
   derive: Derive;
   resources: Array<Omit<ResourceRow, 'settled_at' | 'updated_at'>>;
+  /** Resources known already whose standing the step changed. */
+  settles?: Array<{ resource: Pick<ResourceRow, 'kind' | 'id'>; status: string; settled: boolean }>;
 }
 
 /** The state a step belongs to: once the workflow has left it, the step is not carried out. */
@@ -39,7 +43,27 @@ export const stepState: Record<CallMessage['operation'], string> = {
   submitTransfer: 'sourceReview',
   recordAgreement: 'accepted',
   requestGdap: 'awaitingGdap',
+  cancelTransfer: 'cancelled',
 };
+
+/**
+ * Whether a step is still to be carried out, the workflow standing as it does now. A step
+ * that records what an event attested follows that event; a cancellation is due for a
+ * transfer called off, or one waiting for a request (the one Partner Center made was refused).
+ */
+export function stillDue(
+  operation: CallMessage['operation'],
+  workflow: Pick<WorkflowRow, 'state' | 'status'>,
+): boolean {
+  switch (operation) {
+    case 'recordAgreement':
+      return workflow.state === stepState.recordAgreement;
+    case 'cancelTransfer':
+      return workflow.state === 'cancelled' || workflow.state === stepState.createTransfer;
+    default:
+      return workflow.status === 'active' && workflow.state === stepState[operation];
+  }
+}
 
 /**
  * The roles a provider asks for in GDAP when it needs admin rights: the least that lets it
@@ -59,6 +83,42 @@ const only =
     row.state === state ? events : [];
 
 type Context = SubscriptionTransferContext;
+
+function requestCreated(
+  transfer: Pick<
+    Transfer,
+    'customerEmailId' | 'sourcePartnerTenantId' | 'partnerOnRecord' | 'expirationTime'
+  >,
+) {
+  return {
+    type: 'TRANSFER_REQUEST_CREATED',
+    customerEmail: transfer.customerEmailId,
+    sourcePartnerTenantId: transfer.sourcePartnerTenantId,
+    partnerOnRecord: transfer.partnerOnRecord,
+    expiresAt: transfer.expirationTime,
+  };
+}
+
+/**
+ * The events a step's answer will bring, as far as they can be told before the call, for the
+ * worker to rehearse: Partner Center is not asked to make what the workflow would refuse to
+ * record. Only the transfer request has rules that facts beyond the workflow can break (the
+ * partner of record and its PLA).
+ */
+export function rehearsal(message: CallMessage, facts: MoveFacts, now: Date): Derive | undefined {
+  if (message.operation !== 'createTransfer') return undefined;
+  return only(stepState.createTransfer, [
+    requestCreated({
+      customerEmailId: facts.customer.bill_to.email,
+      sourcePartnerTenantId: facts.partner.tenant_id,
+      partnerOnRecord: facts.partner.mpn_id,
+      expirationTime: new Date(now.getTime() + transferRequestLifetimeMs).toISOString(),
+    }),
+  ]);
+}
+
+/** How long Partner Center keeps a transfer request open: 30 days. */
+const transferRequestLifetimeMs = 30 * 24 * 60 * 60 * 1000;
 
 /** Carries out one step of a connected workflow in Partner Center. */
 export async function carryOut(
@@ -106,15 +166,7 @@ export async function carryOut(
       const transfer = answered.body;
       return {
         evidence: evidence(answered, transfer.id),
-        derive: only(stepState.createTransfer, [
-          {
-            type: 'TRANSFER_REQUEST_CREATED',
-            customerEmail: transfer.customerEmailId,
-            sourcePartnerTenantId: transfer.sourcePartnerTenantId,
-            partnerOnRecord: transfer.partnerOnRecord,
-            expiresAt: transfer.expirationTime,
-          },
-        ]),
+        derive: only(stepState.createTransfer, [requestCreated(transfer)]),
         resources: [resource('transfer', transfer.id, transfer.status)],
       };
     }
@@ -222,6 +274,26 @@ export async function carryOut(
         resources: [resource('gdap', created.body.id, 'approvalPending')],
       };
     }
+    case 'cancelTransfer': {
+      const open = await newestResource(db, facts.workflow.id, 'transfer');
+      const transferId =
+        message.transferId ?? (open && open.settled_at === null ? open.id : undefined);
+      // Nothing was asked of Partner Center, or what was asked has run its course.
+      if (transferId === undefined) return undefined;
+      const answered = await cancelUnlessClosed(pc, facts, transferId, message);
+      return {
+        evidence: evidence(answered, transferId),
+        derive: () => [],
+        resources: [],
+        settles: [
+          {
+            resource: { kind: 'transfer', id: transferId },
+            status: answered.body.status,
+            settled: transferSettled(answered.body),
+          },
+        ],
+      };
+    }
     case 'recordAgreement': {
       const { acceptance } = context as McaReacceptanceContext;
       if (!acceptance?.acceptedBy || acceptance.channel !== 'provider') return undefined;
@@ -244,6 +316,33 @@ export async function carryOut(
       }
       return undefined;
     }
+  }
+}
+
+/**
+ * Cancels a transfer request as its target. Only an active request can be cancelled; one
+ * already submitted, completed or lapsed has nothing left to call off, and its standing is
+ * the answer.
+ */
+async function cancelUnlessClosed(
+  pc: PartnerCenter,
+  facts: MoveFacts,
+  transferId: string,
+  message: CallMessage,
+): Promise<Answered<Transfer>> {
+  const tenant = facts.customer.tenant_id;
+  try {
+    return await pc.cancelTransfer(facts.asProvider, tenant, transferId, callIds(message));
+  } catch (error) {
+    if (!(error instanceof PartnerCenterError) || error.retryable) throw error;
+    const read = await pc.getTransfer(
+      facts.asProvider,
+      tenant,
+      transferId,
+      callIds(message, 'read'),
+    );
+    if (read.body.status === 'Active') throw error;
+    return read;
   }
 }
 

@@ -28,7 +28,7 @@ import {
   transferEvents,
   transferSettled,
 } from './observe.ts';
-import { carryOut, stepState, type Derive, type StepDone } from './steps.ts';
+import { carryOut, rehearsal, stepState, stillDue, type Derive, type StepDone } from './steps.ts';
 import { reportMessage, reportTarget } from './report-message.ts';
 import { waitingWorkflows } from './waiting.ts';
 
@@ -92,15 +92,20 @@ export function connectedMode(options: ConnectedModeOptions) {
     const step = parsed.data;
     const workflow = await findWorkflow(db, step.workflowId);
     // A step the workflow has moved past (cancelled, or recorded by hand meanwhile) is moot.
-    const current =
-      workflow &&
-      (step.operation === 'recordAgreement'
-        ? workflow.state === stepState.recordAgreement
-        : workflow.status === 'active' && workflow.state === stepState[step.operation]);
-    if (!workflow || !current) return { ok: true };
+    if (!workflow || !stillDue(step.operation, workflow)) return { ok: true };
     let done: StepDone | undefined;
     try {
-      done = await carryOut(pc, db, step, await loadMoveFacts(db, workflow, credentialsOf), now());
+      const facts = await loadMoveFacts(db, workflow, credentialsOf);
+      const rehearsed = rehearsal(step, facts, now());
+      const refusal = rehearsed && (await engine.refusalOf(workflow.id, rehearsed));
+      if (refusal) {
+        // Tried again with the outbox's backoff: the cause may be mended meanwhile.
+        return {
+          ok: false,
+          error: `Not asked of Partner Center yet: the workflow would refuse it (${refusal.code}: ${refusal.message})`,
+        };
+      }
+      done = await carryOut(pc, db, step, facts, now());
     } catch (error) {
       return failed(error);
     }
@@ -109,20 +114,43 @@ export function connectedMode(options: ConnectedModeOptions) {
         // A claim that lapsed was taken over: that attempt records the step, not this one.
         if ((await lockClaimed(tx, [message.id], claimToken)).length === 0) return;
         for (const resource of done?.resources ?? []) await recordResource(tx, resource);
-        if (done) {
-          const result = await engine.applyReported(tx, workflow.id, done.derive, done.evidence);
-          if (result.refused) {
-            logger.warn(
-              { workflowId: workflow.id, operation: step.operation, code: result.refused.code },
-              'Partner Center did a step the workflow refused to record',
-            );
-          }
+        for (const { resource, ...change } of done?.settles ?? []) {
+          await updateResource(tx, resource, { ...change, at: now() });
         }
-        await finishAttempt(tx, message.id, claimToken, {
-          kind: 'delivered',
-          at: now(),
-          responseStatus: 200,
-        });
+        const result = done
+          ? await engine.applyReported(tx, workflow.id, done.derive, done.evidence)
+          : undefined;
+        const refused = result?.refused;
+        if (refused) {
+          logger.warn(
+            { workflowId: workflow.id, operation: step.operation, code: refused.code },
+            'Partner Center did a step the workflow refused to record',
+          );
+        }
+        // A request Partner Center made that no workflow follows (refused, or its transfer
+        // called off while it was being made) would wait there until it lapsed: cancel it.
+        const created = step.operation === 'createTransfer' ? done?.resources[0] : undefined;
+        if (
+          created &&
+          (refused || (await findWorkflow(tx, workflow.id))?.state === stepState.cancelTransfer)
+        ) {
+          await engine.writePartnerCenterStep(tx, workflow.id, 'cancelTransfer', now(), {
+            transferId: created.id,
+          });
+        }
+        await finishAttempt(
+          tx,
+          message.id,
+          claimToken,
+          refused
+            ? {
+                kind: 'failed',
+                at: now(),
+                responseStatus: 200,
+                error: `The workflow refused what Partner Center did (${refused.code}: ${refused.message})${created ? `; transfer request ${created.id} is cancelled` : ''}`,
+              }
+            : { kind: 'delivered', at: now(), responseStatus: 200 },
+        );
       }),
     );
     return { ok: true };
