@@ -1048,6 +1048,32 @@ describe('GDAP on Graph', () => {
     });
     await w.api.post(`/_sim/gdap/${id}/approve`).expect(409);
   });
+
+  it('when a Graph call is sent again with the same ids, then it is carried out again, not answered from memory', async () => {
+    const w = await buildWorld();
+    const ids = { 'MS-RequestId': randomUUID(), 'client-request-id': randomUUID() };
+    const create = () =>
+      w.api
+        .post(gdapBasePath)
+        .set('Authorization', w.auth.partnerGraph)
+        .set(ids)
+        .send(newRelationship(w));
+    const id = ((await create().expect(201)).body as GdapRelationship).id;
+    // Graph knows no MS-RequestId: the repeat is a second create, refused for its name.
+    expect((await create().expect(409)).body).toMatchObject({ error: { code: 'conflict' } });
+    const lock = () =>
+      w.api
+        .post(`${gdapBasePath}/${id}/requests`)
+        .set('Authorization', w.auth.partnerGraph)
+        .set(ids)
+        .send({ action: 'lockForApproval' });
+    await lock().expect(201);
+    await lock().expect(409);
+    expect((await w.calls()).map((c) => [c.operation, c.replayed])).toEqual([
+      ['createGdapRelationship', false],
+      ['lockGdapForApproval', false],
+    ]);
+  });
 });
 
 describe('signed webhooks', () => {
