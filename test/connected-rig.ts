@@ -6,7 +6,7 @@ import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectedModeFromConfig } from '../src/partner-center/connected/start.ts';
 import { partnerCenterFromConfig } from '../src/partner-center/http-client.ts';
-import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
+import type { GdapRelationship, PartnerCenter } from '../src/partner-center/partner-center.ts';
 import { createSimulator, type Simulator } from '../src/partner-center/simulator/index.ts';
 import { WebhookVerifier } from '../src/partner-center/webhook-signature.ts';
 import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
@@ -187,7 +187,10 @@ export class ConnectedRig {
   }
 
   /** An account's token from the simulator's Entra, as a person would get one. */
-  async token(a: SimAccount): Promise<string> {
+  async token(
+    a: SimAccount,
+    scope = 'https://api.partnercenter.microsoft.com/user_impersonation',
+  ): Promise<string> {
     const res = await fetch(`${this.simUrl}/${a.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -196,11 +199,25 @@ export class ConnectedRig {
         client_id: a.clientId,
         client_secret: a.clientSecret,
         refresh_token: a.refreshToken,
-        scope: 'https://api.partnercenter.microsoft.com/user_impersonation',
+        scope,
       }),
     });
     expect(res.status).toBe(200);
     return ((await res.json()) as { access_token: string }).access_token;
+  }
+
+  /** A GDAP relationship as the account that asked for it reads it from Graph. */
+  async gdap(a: SimAccount, id: string): Promise<GdapRelationship> {
+    const res = await fetch(
+      `${this.simUrl}/graph/v1.0/tenantRelationships/delegatedAdminRelationships/${id}`,
+      {
+        headers: {
+          authorization: `Bearer ${await this.token(a, 'https://graph.microsoft.com/.default')}`,
+        },
+      },
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    return (await res.json()) as GdapRelationship;
   }
 
   /** Registers Tiershift's receiver for an account's Partner Center webhooks. */

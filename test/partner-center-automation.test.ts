@@ -277,6 +277,7 @@ class FakePartnerCenter implements PartnerCenter {
       ids,
     );
   }
+  readonly #gdap: GdapRelationship[] = [];
   createGdapRelationship(_as: unknown, relationship: NewGdapRelationship, ids: CallIds) {
     const created: GdapRelationship = {
       ...relationship,
@@ -284,7 +285,15 @@ class FakePartnerCenter implements PartnerCenter {
       status: 'created',
       createdDateTime: h.clock.now().toISOString(),
     };
+    this.#gdap.push(created);
     return this.#answer('createGdapRelationship', created, ids);
+  }
+  listGdapRelationships(_as: unknown, filter: { displayName: string }, ids: CallIds) {
+    return this.#answer(
+      'listGdapRelationships',
+      this.#gdap.filter((r) => r.displayName === filter.displayName),
+      ids,
+    );
   }
   lockGdapForApproval(_as: unknown, id: string, ids: CallIds) {
     return this.#answer(

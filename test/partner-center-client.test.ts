@@ -497,6 +497,31 @@ describe('requests', () => {
     ]);
   });
 
+  it('when GDAP relationships are looked up by name, then the name goes to Graph as an OData literal in $filter, and its value is read', async () => {
+    const pc = client();
+    const relationship = { id: 'rel-1', displayName: "O'Brien 1a2b", status: 'approvalPending' };
+    ms.apiHandler = () => ({
+      status: 200,
+      body: {
+        '@odata.context':
+          'https://graph.microsoft.com/v1.0/tenantRelationships/$metadata#delegatedAdminRelationships',
+        value: [relationship],
+      },
+    });
+    const listed = await pc.listGdapRelationships(partner, { displayName: "O'Brien 1a2b" }, ids());
+    expect(listed.body).toEqual([relationship]);
+    const [sent] = ms.calls();
+    const url = new URL(sent!.path, ms.url);
+    expect(url.pathname).toBe('/graph/v1.0/tenantRelationships/delegatedAdminRelationships');
+    expect([...url.searchParams]).toEqual([['$filter', "displayName eq 'O''Brien 1a2b'"]]);
+    expect(sent!.path).toContain('?$filter=displayName%20eq%20');
+
+    // A body without its collection is not taken for an empty one.
+    ms.apiHandler = () => ({ status: 200, body: { '@odata.context': 'x' } });
+    const error = await refusal(pc.listGdapRelationships(partner, { displayName: 'x' }, ids()));
+    expect(error).toMatchObject({ problem: 'partner_center_unavailable', retryable: true });
+  });
+
   it('when Partner Center lists no MCA template, then the call fails as not found', async () => {
     const pc = client();
     ms.apiHandler = () => ({ status: 200, body: { totalCount: 0, items: [] } });

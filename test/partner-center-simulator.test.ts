@@ -1088,6 +1088,80 @@ describe('GDAP on Graph', () => {
     });
     await w.api.post(`/_sim/gdap/${id}/approve`).expect(409);
   });
+
+  it('when relationships are listed by displayName, then Graph answers its collection of the caller’s own, that name only', async () => {
+    const w = await buildWorld();
+    const create = (displayName: string, auth = w.auth.partnerGraph) =>
+      w.api
+        .post(gdapBasePath)
+        .set('Authorization', auth)
+        .send({ ...newRelationship(w), displayName })
+        .expect(201);
+    const wanted = "O'Brien & Co 1a2b3c4d";
+    const mine = (await create(wanted)).body as GdapRelationship;
+    await create('Another customer');
+    // Another partner may use the same name for a relationship of its own.
+    await create(wanted, w.auth.outsiderGraph);
+    const list = (filter?: string) =>
+      w.api
+        .get(gdapBasePath)
+        .query(filter === undefined ? {} : { $filter: filter })
+        .set('Authorization', w.auth.partnerGraph);
+    const value = async (filter?: string) =>
+      ((await list(filter).expect(200)).body as { value: Array<Record<string, unknown>> }).value;
+
+    const found = await list(`displayName eq 'O''Brien & Co 1a2b3c4d'`).expect(200);
+    expect(found.body).toEqual({
+      '@odata.context': expect.stringMatching(
+        /\/graph\/v1\.0\/tenantRelationships\/\$metadata#delegatedAdminRelationships$/,
+      ),
+      value: [
+        expect.objectContaining({
+          '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
+          id: mine.id,
+          displayName: wanted,
+          status: 'created',
+        }),
+      ],
+    });
+    expect(found.body).not.toHaveProperty('value.0.partnerTenantId');
+    expect(await value(`displayName eq 'nobody'`)).toEqual([]);
+    expect(await value()).toHaveLength(2);
+    const refused = await list(`startswith(displayName, 'O')`).expect(400);
+    expect(refused.body).toMatchObject({ error: { code: 'badRequest' } });
+    // A read carries nothing out.
+    expect((await w.calls()).map((c) => c.operation)).toEqual([
+      'createGdapRelationship',
+      'createGdapRelationship',
+      'createGdapRelationship',
+    ]);
+  });
+
+  it('when a Graph call is sent again with the same ids, then it is carried out again, not answered from memory', async () => {
+    const w = await buildWorld();
+    const ids = { 'MS-RequestId': randomUUID(), 'client-request-id': randomUUID() };
+    const create = () =>
+      w.api
+        .post(gdapBasePath)
+        .set('Authorization', w.auth.partnerGraph)
+        .set(ids)
+        .send(newRelationship(w));
+    const id = ((await create().expect(201)).body as GdapRelationship).id;
+    // Graph knows no MS-RequestId: the repeat is a second create, refused for its name.
+    expect((await create().expect(409)).body).toMatchObject({ error: { code: 'conflict' } });
+    const lock = () =>
+      w.api
+        .post(`${gdapBasePath}/${id}/requests`)
+        .set('Authorization', w.auth.partnerGraph)
+        .set(ids)
+        .send({ action: 'lockForApproval' });
+    await lock().expect(201);
+    await lock().expect(409);
+    expect((await w.calls()).map((c) => [c.operation, c.replayed])).toEqual([
+      ['createGdapRelationship', false],
+      ['lockGdapForApproval', false],
+    ]);
+  });
 });
 
 describe('signed webhooks', () => {

@@ -87,6 +87,14 @@ interface Collection<T> {
   items: T[];
 }
 
+/** Graph's collections: `{"@odata.context", value, "@odata.nextLink"?}`. */
+interface GraphCollection<T> {
+  value: T[];
+}
+
+/** A string as an OData literal: in single quotes, a quote inside doubled. */
+const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
 const segment = encodeURIComponent;
 const customers = (customerTenantId: string) => `/v1/customers/${segment(customerTenantId)}`;
 const gdap = '/tenantRelationships/delegatedAdminRelationships';
@@ -365,6 +373,26 @@ export function createHttpPartnerCenter(options: HttpPartnerCenterOptions = {}):
         path: `${gdap}/${segment(relationshipId)}`,
         idempotent: true,
       }),
+    // One page is enough: a displayName names at most one of the partner's relationships.
+    listGdapRelationships: async (as, filter, ids) => {
+      const spec: Call = {
+        api: 'graph',
+        method: 'GET',
+        path: `${gdap}?$filter=${segment(`displayName eq ${odataString(filter.displayName)}`)}`,
+        idempotent: true,
+      };
+      const body = await call<GraphCollection<GdapRelationship>>(as, ids, spec);
+      if (Array.isArray(body.value)) return { body: body.value, ids };
+      throw failure({
+        problem: 'partner_center_unavailable',
+        status: 200,
+        code: null,
+        description: `GET ${gdap} answered without the list of relationships it should carry.`,
+        retryable: true,
+        ids,
+        secrets: [as.clientSecret, as.refreshToken],
+      });
+    },
   };
 }
 

@@ -290,6 +290,15 @@ export interface PartnerCenter {
     relationshipId: string,
     ids: CallIds,
   ): Promise<Answered<GdapRelationship>>;
+  /**
+   * The caller's relationships of that exact `displayName`: Graph keeps it unique among a
+   * partner's relationships, so it finds one a call may have created without being heard.
+   */
+  listGdapRelationships(
+    as: PartnerCenterCredentials,
+    filter: { displayName: string },
+    ids: CallIds,
+  ): Promise<Answered<GdapRelationship[]>>;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type TransferLineItem,
 } from '../partner-center.ts';
 import { callIds, type CallMessage } from './call-message.ts';
+import { gdapDisplayName, requestGdapRelationship } from './gdap-request.ts';
 import { MoveNotReady, subscriptionsById, type MoveFacts } from './move-facts.ts';
 import { transferSettled } from './observe.ts';
 
@@ -245,25 +246,21 @@ export async function carryOut(
       return { evidence: evidence(last), derive: () => [], resources: made };
     }
     case 'requestGdap': {
-      const created = await pc.createGdapRelationship(
+      const { relationship, answered } = await requestGdapRelationship(
+        pc,
         facts.asProvider,
         {
-          displayName: `${facts.customer.name}`.slice(0, 40) + ` ${facts.workflow.id.slice(-8)}`,
+          displayName: gdapDisplayName(facts.customer.name, facts.workflow.id, message.requestId),
           duration: `P${gdapDurationDays}D`,
           customer: { tenantId: facts.customer.tenant_id },
           accessDetails: {
             unifiedRoles: gdapRoles.map((r) => ({ roleDefinitionId: r.roleDefinitionId })),
           },
         },
-        callIds(message, 'create'),
-      );
-      const locked = await pc.lockGdapForApproval(
-        facts.asProvider,
-        created.body.id,
-        callIds(message, 'lock'),
+        message,
       );
       return {
-        evidence: evidence(locked, created.body.id),
+        evidence: evidence(answered, relationship.id),
         derive: only(stepState.requestGdap, [
           {
             type: 'GDAP_REQUESTED',
@@ -271,7 +268,7 @@ export async function carryOut(
             durationDays: gdapDurationDays,
           },
         ]),
-        resources: [resource('gdap', created.body.id, 'approvalPending')],
+        resources: [resource('gdap', relationship.id, relationship.status)],
       };
     }
     case 'cancelTransfer': {

@@ -32,13 +32,31 @@ const requestSchema = z.object({ action: z.enum(['lockForApproval']) });
 
 export const gdapBasePath = '/graph/v1.0/tenantRelationships/delegatedAdminRelationships';
 
+function shown(relationship: StoredGdap) {
+  const { partnerTenantId: _partner, ...visible } = relationship;
+  return { '@odata.type': '#microsoft.graph.delegatedAdminRelationship', ...visible };
+}
+
 function present(core: Core, relationship: StoredGdap) {
-  const { partnerTenantId: _partner, ...shown } = relationship;
   return {
     '@odata.context': `${core.baseUrl()}/graph/v1.0/$metadata#tenantRelationships/delegatedAdminRelationships/$entity`,
-    '@odata.type': '#microsoft.graph.delegatedAdminRelationship',
-    ...shown,
+    ...shown(relationship),
   };
+}
+
+/**
+ * The `$filter` clauses understood: one property compared for equality with an OData string
+ * literal (`displayName eq 'Contoso ''A'''`). Graph takes more; Tiershift sends no more.
+ */
+const filterClause = /^\s*(displayName|status)\s+eq\s+'((?:[^']|'')*)'\s*$/;
+
+function filtered(filter: unknown): (r: StoredGdap) => boolean {
+  if (filter === undefined) return () => true;
+  const match = typeof filter === 'string' ? filterClause.exec(filter) : null;
+  if (!match) throw fail.invalid(`Invalid filter clause: ${JSON.stringify(filter)}`);
+  const [, property, literal = ''] = match;
+  const value = literal.replace(/''/g, "'");
+  return (r) => (property === 'status' ? r.status === value : r.displayName === value);
 }
 
 function relationshipOf(core: Core, id: string, partnerTenantId: string): StoredGdap {
@@ -93,6 +111,25 @@ export function gdapRoutes(router: Router, core: Core): void {
       core.state.gdap.set(relationship.id, relationship);
       call.effect('createGdapRelationship', customer.tenantId);
       return { status: 201, body: present(core, relationship) };
+    },
+  );
+
+  defineOperation(
+    router,
+    core,
+    { name: 'listGdapRelationships', method: 'get', path: gdapBasePath, api },
+    (call) => {
+      const wanted = filtered(call.query.$filter);
+      const mine = [...core.state.gdap.values()].filter(
+        (r) => r.partnerTenantId === call.account.tenantId && wanted(r),
+      );
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${core.baseUrl()}/graph/v1.0/tenantRelationships/$metadata#delegatedAdminRelationships`,
+          value: mine.map(shown),
+        },
+      };
     },
   );
 

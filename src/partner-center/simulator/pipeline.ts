@@ -59,8 +59,9 @@ export function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T>
 
 /**
  * Registers one Partner Center or Graph operation: echoes the call's ids, answers a fault a
- * test injected, checks the bearer token, applies throttling, answers a repeated mutating call
- * (same account, same `MS-RequestId`) with its first answer, and otherwise runs the handler.
+ * test injected, checks the bearer token, applies throttling, answers a repeated mutating
+ * Partner Center call (same account, same `MS-RequestId`) with its first answer, and otherwise
+ * runs the handler.
  */
 export function defineOperation(
   router: Router,
@@ -90,7 +91,8 @@ export function defineOperation(
             : partnerCenterErrorBody(failure),
       });
 
-    // Graph has no MS-RequestId of its own; its clients send client-request-id instead.
+    // Graph has no MS-RequestId of its own; its clients send client-request-id instead, which
+    // names the call in logs (and here tells a retry) but makes nothing idempotent.
     const keyId = sentRequestId ?? (spec.api === 'graph' ? clientRequestId : null);
     const count = (outcome: RequestOutcome) =>
       core.state.countRequest(
@@ -125,7 +127,12 @@ export function defineOperation(
     }
 
     const mutating = spec.method !== 'get';
-    const key = keyId ? `${account.tenantId} ${spec.method} ${req.path} ${keyId}` : undefined;
+    // Only Partner Center keeps a request id's first answer: Graph carries a repeated call out
+    // again, whatever ids it carries, as Microsoft's does.
+    const key =
+      keyId && spec.api === 'partnerCenter'
+        ? `${account.tenantId} ${spec.method} ${req.path} ${keyId}`
+        : undefined;
     const first = key ? core.state.answers.get(key) : undefined;
     if (mutating && first) {
       count('replayed');
