@@ -200,7 +200,9 @@ describe('the limit per address', () => {
 
   it('when the client hung up before its request was counted, then it is dropped without an error', async () => {
     const lines: Array<{ level: number; msg?: string }> = [];
-    const logger = createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line)) });
+    const logger = createLogger('debug', {
+      write: (line: string) => lines.push(JSON.parse(line) as { level: number; msg?: string }),
+    });
     const { perAddress } = rateLimits({ perAddressPerMin: 2, perPrincipalPerMin: 2 }, logger);
     let destroyed = false;
     let passed = false;

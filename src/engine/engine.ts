@@ -878,7 +878,8 @@ export class Engine {
     workflowId: string,
     derive: Parameters<Engine['applyReported']>[2],
   ): Promise<ProblemError | undefined> {
-    const rehearsal = Symbol('rehearsal');
+    // Thrown to roll the rehearsal back; caught just below.
+    const rehearsal = new Error('rehearsal');
     let refused: ProblemError | undefined;
     try {
       await this.#db.transaction(async (tx) => {
