@@ -241,16 +241,30 @@ export async function driveByHand(
       });
       return waiting.length;
     },
-    // A customer whose MCA was only attested signs it itself in the admin center.
+    // A customer whose MCA was only attested signs it itself in the admin center, or accepts
+    // it through its provider, who records it once the customer has accepted it as provider
+    // (before, Partner Center would not let the provider record anything for the customer).
     async () => {
       const waiting = (await list('mcaReacceptance', 'awaitingAcceptance')).filter(
         (w) => !acted.signed.has(w.id),
       );
-      await pool(waiting, h.concurrency, async (w) => {
+      const established = waiting.some((w) => customerOf(w)?.providerRecordsMca)
+        ? new Set((await list('resellerRelationship', 'established')).map((r) => r.customerId))
+        : new Set<string | undefined>();
+      const ready = waiting.filter(
+        (w) => !customerOf(w)?.providerRecordsMca || established.has(w.customerId),
+      );
+      await pool(ready, h.concurrency, async (w) => {
         acted.signed.add(w.id);
-        await act(`/customers/${customerOf(w)!.tenantId}/mca/sign`, {});
+        const c = customerOf(w)!;
+        if (!c.providerRecordsMca) return act(`/customers/${c.tenantId}/mca/sign`, {});
+        await single(h.provider.token, w.id, {
+          type: 'ACCEPTANCE_RECORDED',
+          acceptedBy: { firstName: 'IT lead', lastName: c.name, email: c.email },
+          dateAgreed: new Date().toISOString().slice(0, 10),
+        });
       });
-      return waiting.length;
+      return ready.length;
     },
     // The customer approves the GDAP relationship Partner Center says the provider asked for.
     async () => {

@@ -15,6 +15,11 @@ export interface PlannedCustomer {
   gdap: boolean;
   /** Its MCA was the partner's attestation: the customer signs it itself during the move. */
   signsMca: boolean;
+  /**
+   * Its MCA was the partner's attestation, and the customer accepts it again through its
+   * provider, who records the acceptance (Tiershift then records it in Partner Center too).
+   */
+  providerRecordsMca: boolean;
 }
 
 export interface Mix {
@@ -23,6 +28,11 @@ export interface Mix {
   legacyShare: number;
   /** Share of the others whose provider needs admin rights (GDAP), 0 to 1. */
   gdapShare: number;
+  /**
+   * Share of the customers who must accept the MCA again that do so through their provider
+   * rather than in the admin center, 0 (the default) to 1.
+   */
+  providerRecordsMcaShare?: number;
 }
 
 /** `count` of `total` positions, spread evenly rather than bunched at the start. */
@@ -33,17 +43,26 @@ function spread(total: number, count: number): (position: number) => boolean {
 /**
  * The customers of a run: one to three subscriptions each; a share with a legacy one, spread
  * through the list as a partner's customers come; some of the others needing GDAP; half with
- * an MCA from the admin center (kept), half from the partner's attestation (signed again).
+ * an MCA from the admin center (kept), half from the partner's attestation (accepted again,
+ * in the admin center or a share of them through the provider).
  */
 export function planCustomers(mix: Mix): PlannedCustomer[] {
   const legacyCount = Math.round(mix.customers * mix.legacyShare);
   const isLegacy = spread(mix.customers, legacyCount);
   const others = mix.customers - legacyCount;
   const needsGdap = spread(others, Math.round(others * mix.gdapShare));
+  const reaccepting = Math.floor(mix.customers / 2);
+  const throughProvider = spread(
+    reaccepting,
+    Math.round(reaccepting * (mix.providerRecordsMcaShare ?? 0)),
+  );
   let other = 0;
+  let reaccepted = 0;
   return Array.from({ length: mix.customers }, (_, n) => {
     const legacy = isLegacy(n);
     const gdap = !legacy && needsGdap(other++);
+    const reaccepts = n % 2 === 1;
+    const byProvider = reaccepts && throughProvider(reaccepted++);
     return {
       index: n,
       tenantId: randomUUID(),
@@ -52,7 +71,8 @@ export function planCustomers(mix: Mix): PlannedCustomer[] {
       subscriptionIds: Array.from({ length: 1 + (n % 3) }, (_, s) => `c${n}-s${s}`),
       legacy,
       gdap,
-      signsMca: n % 2 === 1,
+      signsMca: reaccepts && !byProvider,
+      providerRecordsMca: byProvider,
     };
   });
 }
@@ -63,7 +83,7 @@ export function tiershiftCustomer(c: PlannedCustomer): Schema<'CustomerInput'> {
     name: c.name,
     tenantId: c.tenantId,
     acquiredAs: 'direct_bill',
-    mcaAcceptance: c.signsMca ? 'partner_attestation' : 'admin_center',
+    mcaAcceptance: c.signsMca || c.providerRecordsMca ? 'partner_attestation' : 'admin_center',
     providerNeedsAdmin: c.gdap,
     billTo: { companyName: `${c.name} GmbH`, email: c.email, country: 'DE' },
     subscriptions: c.subscriptionIds.map((id, s) => ({

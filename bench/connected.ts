@@ -1,22 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSimulator, type Simulator } from '../src/partner-center/simulator/index.ts';
-import type { CallRecord } from '../src/partner-center/simulator/index.ts';
-import { logLimit } from '../src/partner-center/simulator/state.ts';
 import { Api } from './api.ts';
 import { driveByHand, type HandFigures } from './connected-hands.ts';
+import { connectedOutcome, setUpConnectedMove, simCall, simulatorEnv } from './connected-setup.ts';
 import {
   documentedTimes,
   leastTimeMs,
   planCustomers,
-  simulatorCustomer,
-  tiershiftCustomer,
   type Mix,
   type PlannedCustomer,
 } from './connected-plan.ts';
-import { createProvider, partnerInEnrolling, toInvitationSent } from './scenario.ts';
 import { ServerProcess } from './server-process.ts';
 
 export interface ConnectedOptions extends Mix {
@@ -74,32 +69,6 @@ export interface ConnectedFigures {
   transfersCompleted: number;
 }
 
-const account = (name: string, mpnId: string, tenantId: string = randomUUID()) => ({
-  tenantId,
-  name,
-  mpnId,
-  clientId: randomUUID(),
-  clientSecret: `secret-${randomUUID()}`,
-  refreshToken: `refresh-${randomUUID()}`,
-});
-type Account = ReturnType<typeof account>;
-
-/** Partner Center effects each customer must see exactly this many times. */
-function expectedEffects(c: PlannedCustomer): Record<string, number> {
-  return {
-    acceptProviderRelationship: 1,
-    acceptResellerRelationship: 1,
-    signMcaDirectly: c.signsMca ? 1 : 0,
-    createMigration: c.legacy ? 1 : 0,
-    completeMigration: c.legacy ? 1 : 0,
-    createGdapRelationship: c.gdap ? 1 : 0,
-    lockGdapForApproval: c.gdap ? 1 : 0,
-    createTransfer: 1,
-    submitTransfer: 1,
-    completeTransfer: 1,
-  };
-}
-
 /**
  * A connected move of `options.customers` customers against the Partner Center simulator,
  * started in this process with the documented migration limit and `timeScale`; Tiershift runs
@@ -142,10 +111,7 @@ export async function connectedPhase(
       adminToken,
       env: {
         BODY_LIMIT_BYTES: String(16 * 1024 * 1024),
-        PARTNER_CENTER_URL: running.url,
-        PARTNER_CENTER_GRAPH_URL: `${running.url}/graph/v1.0`,
-        PARTNER_CENTER_AUTHORITY: running.url,
-        PARTNER_CENTER_WEBHOOK_CERT_URLS: `${running.url}/certificates/`,
+        ...simulatorEnv(running.url),
         PARTNER_CENTER_POLL_MS: '1000',
         OUTBOX_INTERVAL_MS: '50',
         OUTBOX_CONCURRENCY: String(options.outboxConcurrency),
@@ -192,66 +158,13 @@ async function moveAndCheck(
   database: ConnectedFigures['database'],
   log: (line: string) => void,
 ): Promise<ConnectedFigures> {
-  const simCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await sim.request(method, path, body === undefined ? {} : { body });
-    if (res.status >= 300)
-      throw new Error(`simulator ${method} ${path} → ${res.status} ${res.text}`);
-    return (res.text ? JSON.parse(res.text) : undefined) as T;
-  };
-
-  // Tiershift's side: a provider and a partner whose transition waits on the invitation.
-  const provider = await createProvider(api, admin);
-  const partner = await partnerInEnrolling(api, admin);
-  const asPartner = account(`Partner ${partner.id}`, partner.mpnId, partner.tenantId);
-  const asProvider = account('Distributor', String(2_000_000 + Math.floor(Math.random() * 1e6)));
-
-  // Partner Center's side: both accounts, their webhooks to Tiershift, and the customers.
-  await simCall('POST', '/_sim/accounts', [
-    { ...asPartner, kind: 'partner' },
-    { ...asProvider, kind: 'provider' },
-  ]);
-  for (const a of [asPartner, asProvider]) await registerWebhooks(sim, a, server.base);
-  for (let i = 0; i < planned.length; i += 1000) {
-    await simCall(
-      'POST',
-      '/_sim/customers',
-      planned.slice(i, i + 1000).map((c) => simulatorCustomer(c, partner.tenantId)),
-    );
-  }
-
-  const credentials = (a: Account) => ({
-    tenantId: a.tenantId,
-    clientId: a.clientId,
-    clientSecret: a.clientSecret,
-    refreshToken: a.refreshToken,
-  });
-  await api.call(
+  const { partner, provider, asProvider, customers } = await setUpConnectedMove(
+    api,
+    sim,
     admin,
-    'PUT',
-    `/v1/partners/${partner.id}/partner-center-connection`,
-    credentials(asPartner),
+    planned,
+    server.base,
   );
-  await api.call(
-    admin,
-    'PUT',
-    `/v1/providers/${provider.id}/partner-center-connection`,
-    credentials(asProvider),
-  );
-
-  const byTenant = new Map(planned.map((c) => [c.tenantId, c]));
-  const customers = new Map<string, PlannedCustomer>();
-  for (let i = 0; i < planned.length; i += 2000) {
-    const created: { items: Array<{ id: string; tenantId: string }> } = await api.call(
-      partner.manager,
-      'POST',
-      `/v1/partners/${partner.id}/customers`,
-      planned.slice(i, i + 2000).map(tiershiftCustomer),
-      [201],
-    );
-    for (const c of created.items) customers.set(c.id, byTenant.get(c.tenantId)!);
-  }
-
-  await toInvitationSent(api, admin, partner, provider);
   const cpuBefore = { tiershift: cpuSecondsOf(server.pid), simulatorAndPeople: ownCpuSeconds() };
   const started = performance.now();
   const startedAt = Date.now();
@@ -293,53 +206,20 @@ async function moveAndCheck(
   );
   const wallSeconds = (performance.now() - started) / 1000;
 
-  // Every transfer completed in Tiershift…
-  const transfers = await api.all(
+  const { calls, transfersCompleted, problems } = await connectedOutcome(
+    api,
+    sim,
+    simulator,
     admin,
-    `parentId=${partner.transitionId}&machine=subscriptionTransfer`,
+    partner.transitionId,
+    planned,
   );
-  const completed = transfers.filter((t) => t.state === 'completed').length;
-  if (completed !== planned.length || transfers.length !== planned.length) {
-    throw new Error(
-      `${completed} of ${transfers.length} transfers completed, ${planned.length} expected`,
-    );
-  }
-  // …and in Partner Center, one request per customer, each Complete…
-  const simTransfers = [...simulator.state.transfers.values()];
-  const complete = simTransfers.filter((t) => t.status === 'Complete').length;
-  if (complete !== planned.length || simTransfers.length !== planned.length) {
-    throw new Error(
-      `Partner Center holds ${simTransfers.length} transfers, ${complete} Complete; ${planned.length} expected`,
-    );
-  }
-  // …and each effect happened there as often as its customer calls for, no more.
-  const calls = (await simCall<{ items: CallRecord[] }>('GET', '/_sim/calls')).items;
-  if (calls.length >= logLimit) {
-    throw new Error('The simulator dropped its oldest calls: the effects cannot be checked');
+  if (problems.length > 0) {
+    throw new Error(`The connected move did not end as it should:\n${problems.join('\n')}`);
   }
   const effects: Record<string, number> = {};
-  const perCustomer = new Map<string, Record<string, number>>();
   for (const call of calls) {
-    if (call.replayed) continue;
-    effects[call.operation] = (effects[call.operation] ?? 0) + 1;
-    if (!call.customer) continue;
-    const counts = perCustomer.get(call.customer) ?? {};
-    counts[call.operation] = (counts[call.operation] ?? 0) + 1;
-    perCustomer.set(call.customer, counts);
-  }
-  const wrong: string[] = [];
-  for (const c of planned) {
-    const seen = perCustomer.get(c.tenantId) ?? {};
-    for (const [operation, times] of Object.entries(expectedEffects(c))) {
-      if ((seen[operation] ?? 0) !== times) {
-        wrong.push(`${c.name}: ${operation} ${seen[operation] ?? 0} times, ${times} expected`);
-      }
-    }
-  }
-  if (wrong.length > 0) {
-    throw new Error(
-      `Partner Center's effects are not as expected:\n${wrong.slice(0, 20).join('\n')}`,
-    );
+    if (!call.replayed) effects[call.operation] = (effects[call.operation] ?? 0) + 1;
   }
   const milestones: ConnectedFigures['milestones'] = {};
   for (const call of calls) {
@@ -352,7 +232,7 @@ async function moveAndCheck(
   const counts = await simCall<{
     total: RequestCount;
     byOperation: Record<string, RequestCount>;
-  }>('GET', '/_sim/requests');
+  }>(sim, 'GET', '/_sim/requests');
   const leastSeconds = leastRealMs / options.timeScale / 1000;
   return {
     database,
@@ -383,7 +263,7 @@ async function moveAndCheck(
       failedAttempts: simulator.state.deliveries.filter((d) => d.outcome === 'failed').length,
       timedOut: simulator.state.deliveries.filter((d) => d.error?.includes('timeout')).length,
     },
-    transfersCompleted: completed,
+    transfersCompleted,
   };
 }
 
@@ -397,35 +277,6 @@ function cpuSecondsOf(pid: number): number {
 function ownCpuSeconds(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1e6;
-}
-
-/** Registers Tiershift's receiver for an account's Partner Center webhooks, as the account. */
-async function registerWebhooks(sim: Api, a: Account, tiershift: string): Promise<void> {
-  const token = await sim.request('POST', `/${a.tenantId}/oauth2/v2.0/token`, {
-    text: new URLSearchParams({
-      grant_type: 'refresh_token',
-      client_id: a.clientId,
-      client_secret: a.clientSecret,
-      refresh_token: a.refreshToken,
-      scope: 'https://api.partnercenter.microsoft.com/user_impersonation',
-    }).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-  });
-  if (token.status !== 200) throw new Error(`simulator token → ${token.status} ${token.text}`);
-  const accessToken = (JSON.parse(token.text) as { access_token: string }).access_token;
-  const res = await sim.request('POST', '/webhooks/v1/registration', {
-    token: accessToken,
-    body: {
-      WebhookUrl: `${tiershift}/partner-center/webhooks`,
-      WebhookEvents: [
-        'complete-transfer',
-        'fail-transfer',
-        'indirect-reseller-relationship-accepted-by-customer',
-        'reseller-relationship-accepted-by-customer',
-      ],
-    },
-  });
-  if (res.status >= 300) throw new Error(`webhook registration → ${res.status} ${res.text}`);
 }
 
 const s = (seconds: number) => `${seconds.toFixed(1)} s`;

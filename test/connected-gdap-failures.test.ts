@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gdapDisplayName } from '../src/partner-center/connected/gdap-request.ts';
 import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
-import { ConnectedRig, type SimAccount } from './connected-rig.ts';
+import type { SimAccount } from '../bench/connected-setup.ts';
+import { ConnectedRig } from './connected-rig.ts';
 import { as, startHarness, type Harness } from './harness.ts';
 import type { Move } from './move.ts';
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
+import { simAccount, type SimAccount } from '../bench/connected-setup.ts';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectedModeFromConfig } from '../src/partner-center/connected/start.ts';
@@ -41,27 +41,6 @@ export async function consentByExtension(move: Move, relationship: Workflow): Pr
     statementVersion: 'rre-consent-v1',
   });
   await move.send(move.team.globalAdmin, relationship.id, { type: 'BILL_TO_SHARING_CONFIRMED' });
-}
-
-/** Credentials an account holds in the simulator, and Tiershift holds for it. */
-export interface SimAccount {
-  tenantId: string;
-  name: string;
-  mpnId: string;
-  clientId: string;
-  clientSecret: string;
-  refreshToken: string;
-}
-
-function account(name: string, mpnId: string, tenantId = randomUUID()): SimAccount {
-  return {
-    tenantId,
-    name,
-    mpnId,
-    clientId: randomUUID(),
-    clientSecret: `secret-${randomUUID()}`,
-    refreshToken: `refresh-${randomUUID()}`,
-  };
 }
 
 const pcConfig = (simUrl: string) => ({
@@ -248,8 +227,8 @@ export class ConnectedRig {
   async connectedMove(): Promise<{ move: Move; partner: SimAccount; provider: SimAccount }> {
     const built = buildPartner();
     const move = await Move.start(this.h.app, this.h.adminToken, built);
-    const partner = account(built.name, built.mpnId, built.tenantId);
-    const provider = account('Distributor', String(2_000_000 + Math.floor(Math.random() * 1e6)));
+    const partner = simAccount(built.name, built.mpnId, built.tenantId);
+    const provider = simAccount('Distributor', String(2_000_000 + Math.floor(Math.random() * 1e6)));
     await this.control('/accounts', [
       { ...partner, kind: 'partner' },
       { ...provider, kind: 'provider' },

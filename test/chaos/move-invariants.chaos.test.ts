@@ -14,15 +14,18 @@ import {
   checkCustomerListing,
   checkMove,
   endingRow,
-  type ConsentRecord,
-  type CustomerRecord,
-  type HistoryRecord,
   type ImportRecord,
   type MoveObservation,
-  type OutcomeRecord,
-  type Verdict,
   type WorkflowView,
 } from './move-invariants.ts';
+import {
+  customersOf,
+  customerWalk,
+  historyOf,
+  listWorkflows as listMoveWorkflows,
+  observeMove,
+  type MoveReader,
+} from './move-observation.ts';
 
 /**
  * Random programs of a move's operations, fired at once at two server processes on one
@@ -385,18 +388,13 @@ async function read<T>(server: number, path: string, token = auditorToken): Prom
   return apis[server]!.call<T>(token, 'GET', path, undefined, [200]);
 }
 
-async function listWorkflows(server: number, query: string): Promise<WorkflowView[]> {
-  const out: WorkflowView[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: WorkflowView[]; nextCursor: string | null } = await read(
-      server,
-      `/v1/workflows?${query}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+/** The servers and the tables, as the move's observation reads them (as the auditor). */
+function reader(): MoveReader {
+  return { db, get: (path, server) => read(server % apis.length, path) };
+}
+
+function listWorkflows(server: number, query: string): Promise<WorkflowView[]> {
+  return listMoveWorkflows(reader(), query, server);
 }
 
 async function importCustomers(
@@ -1051,140 +1049,13 @@ async function quiesce(p: Program, timeoutMs = 15_000): Promise<void> {
   }
 }
 
-interface HistoryRow {
-  workflow_id: string;
-  seq: number;
-  type: string;
-  actor_role: string;
-  outcome: 'applied' | 'rejected';
-  from_state: string | null;
-  to_state: string;
-  at: Date;
-  payload: Record<string, unknown>;
-}
-
-async function historyOf(ids: readonly string[]): Promise<HistoryRecord[]> {
-  const rows = await db<HistoryRow>('history')
-    .whereIn('workflow_id', ids)
-    .orderBy([{ column: 'workflow_id' }, { column: 'seq' }])
-    .select(
-      'workflow_id',
-      'seq',
-      'type',
-      'actor_role',
-      'outcome',
-      'from_state',
-      'to_state',
-      'at',
-      'payload',
-    );
-  return rows.map((h) => ({
-    workflowId: h.workflow_id,
-    seq: h.seq,
-    type: h.type,
-    actorRole: h.actor_role,
-    outcome: h.outcome,
-    from: h.from_state,
-    to: h.to_state,
-    at: h.at,
-    payload: h.payload,
-  }));
-}
-
-async function customersOf(partnerId: string): Promise<CustomerRecord[]> {
-  const rows = await db<{
-    id: string;
-    acquired_as: CustomerRecord['acquiredAs'];
-    position: number;
-    created_at: Date;
-  }>('customers')
-    .where('partner_id', partnerId)
-    .orderBy('position')
-    .select('id', 'acquired_as', 'position', 'created_at');
-  return rows.map((c) => ({
-    id: c.id,
-    acquiredAs: c.acquired_as,
-    position: c.position,
-    createdAt: c.created_at,
-  }));
-}
-
-/** Walks the customer list three at a time, by cursor, as a client would. */
-async function customerWalk(partnerId: string): Promise<string[]> {
-  const seen: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: Array<{ id: string }>; nextCursor: string | null } = await read(
-      seen.length % 2,
-      `/v1/partners/${partnerId}/customers?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
-    );
-    seen.push(...page.items.map((c) => c.id));
-    cursor = page.nextCursor;
-    if (seen.length > 10_000) throw new Error('the customer walk does not end');
-  } while (cursor);
-  return seen;
-}
-
-/** Everything the invariants read, through the API as an auditor and from the tables. */
-async function observe(p: Program): Promise<MoveObservation> {
-  const listed = await listWorkflows(0, `parentId=${p.transitionId}`);
-  const ids = [p.transitionId, ...listed.map((w) => w.id)];
-  const lengths = await db<{ id: string; history_length: number }>('workflows')
-    .whereIn('id', ids)
-    .select('id', 'history_length');
-  const historyLength = Object.fromEntries(lengths.map((w) => [w.id, w.history_length]));
-  const views: Record<string, WorkflowView> = {};
-  const replays: Record<string, WorkflowView | undefined> = {};
-  const verdicts: Record<string, Verdict> = {};
-  await pool(ids, 8, async (id) => {
-    const server = ids.indexOf(id) % 2;
-    const [view, verdict, replay] = await Promise.all([
-      read<WorkflowView>(server, `/v1/workflows/${id}`),
-      read<Verdict>(1 - server, `/v1/workflows/${id}/history/verify`),
-      send(
-        p,
-        server,
-        'auditor',
-        'GET',
-        `/v1/workflows/${id}/history/${historyLength[id]}/state`,
-        undefined,
-        [200],
-      ),
-    ]);
-    views[id] = view;
-    verdicts[id] = verdict;
-    replays[id] = replay?.status === 200 ? (replay.body as WorkflowView) : undefined;
-  });
-  const [history, customers, outcomes, consents, walk] = await Promise.all([
-    historyOf(ids),
-    customersOf(p.partner.id),
-    db<{ customer_id: string; outcome: OutcomeRecord['outcome'] }>('customer_outcomes')
-      .where('workflow_id', p.transitionId)
-      .select('customer_id', 'outcome'),
-    db<{ workflow_id: string; decision: string; decided_at: Date }>('consents')
-      .whereIn('workflow_id', ids)
-      .select('workflow_id', 'decision', 'decided_at'),
-    customerWalk(p.partner.id),
-  ]);
-  return {
+function observe(p: Program): Promise<MoveObservation> {
+  return observeMove(reader(), {
     label: p.label,
     partnerId: p.partner.id,
-    transition: views[p.transitionId]!,
-    children: listed.map((w) => views[w.id]!),
-    replays,
-    verdicts,
-    historyLength,
-    history,
-    customers,
-    outcomes: outcomes.map((o) => ({ customerId: o.customer_id, outcome: o.outcome })),
-    consents: consents.map((c): ConsentRecord => ({
-      workflowId: c.workflow_id,
-      decision: c.decision,
-      decidedAt: c.decided_at,
-    })),
+    transitionId: p.transitionId,
     imports: p.imports,
-    customerWalk: walk,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1433,7 +1304,7 @@ describe('regressions: each reported break of a move, replayed exactly', () => {
       await must(p, 1, 'provider', mcaA.id, acceptance, 409);
       await must(p, 0, 'manager', mcaA.id, { type: 'ACCEPTANCE_REQUESTED' }, 409);
 
-      const historyBefore = (await historyOf([relB.id])).length;
+      const historyBefore = (await historyOf(db, [relB.id])).length;
       for (const server of [0, 1]) {
         const page = await fetch(`${apis[server]!.base}${path}`);
         expect(page.status, 'the consent page of a cancelled relationship').toBe(409);
@@ -1448,9 +1319,10 @@ describe('regressions: each reported break of a move, replayed exactly', () => {
 
       const consents = await read<{ items: unknown[] }>(0, `/v1/consents?workflowId=${relB.id}`);
       expect(consents.items, 'consents recorded through the closed link').toEqual([]);
-      expect((await historyOf([relB.id])).length, 'history rows written by the closed link').toBe(
-        historyBefore,
-      );
+      expect(
+        (await historyOf(db, [relB.id])).length,
+        'history rows written by the closed link',
+      ).toBe(historyBefore);
       expect(await read<WorkflowView>(1, `/v1/workflows/${relA.id}`)).toMatchObject({
         state: 'choosingMethod',
         status: 'cancelled',
@@ -1640,8 +1512,8 @@ describe('regressions: each reported break of a move, replayed exactly', () => {
     );
     expect(answers.map((a) => a?.status)).toEqual(Array.from({ length: 16 }, () => 201));
     const [customers, walk] = await Promise.all([
-      customersOf(p.partner.id),
-      customerWalk(p.partner.id),
+      customersOf(db, p.partner.id),
+      customerWalk(reader(), p.partner.id),
     ]);
     expect(customers).toHaveLength(32);
     expect(walk).toHaveLength(32);

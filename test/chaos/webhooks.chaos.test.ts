@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import { Webhook } from 'standardwebhooks';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Api } from '../../bench/api.ts';
 import {
   createPartnerTeam,
@@ -19,6 +19,7 @@ import {
   type WebhookEventType,
 } from '../../src/webhooks/events.ts';
 import { eventually, WebhookReceiver, type Received } from '../webhook-receiver.ts';
+import { freshDatabase, type FreshDatabase } from './fresh-database.ts';
 
 /**
  * Webhooks leave through the outbox, which lives in Postgres beside the steps that write it:
@@ -51,21 +52,10 @@ afterEach(async () => {
  * A database of this test's own: the deliveries are compared with everything its history
  * announces, which another file's workflows, or its unfinished notices, would swell.
  */
-async function freshDatabase(prefix: string): Promise<{ url: string; db: Knex }> {
-  const runUrl = inject('databaseUrl');
-  if (!runUrl) throw new Error('The chaos tests run on Postgres: set DATABASE_URL');
-  const name = `tiershift_${prefix}_${process.pid}_${Date.now()}`;
-  const admin = knexFactory({ client: 'pg', connection: runUrl, pool: { min: 0, max: 1 } });
-  await admin.raw(`CREATE DATABASE ${name}`);
-  const url = new URL(runUrl);
-  url.pathname = `/${name}`;
-  const db = knexFactory({ client: 'pg', connection: url.toString(), pool: { min: 0, max: 2 } });
-  cleanups.push(async () => {
-    await db.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.destroy();
-  });
-  return { url: url.toString(), db };
+async function ownDatabase(prefix: string): Promise<FreshDatabase> {
+  const fresh = await freshDatabase(prefix);
+  cleanups.push(fresh.drop);
+  return fresh;
 }
 
 async function startServer(options: {
@@ -240,7 +230,7 @@ describe('webhooks: chaos', () => {
   it('kill -9 under load: every committed event that should notify is delivered at least once', async () => {
     const clients = 4;
     const kills = 5;
-    const { url: databaseUrl, db } = await freshDatabase('webhook_kill');
+    const { url: databaseUrl, db } = await ownDatabase('webhook_kill');
     let server = await startServer({ databaseUrl });
     const { port, base } = server;
     const setup = new Api(base);
@@ -370,7 +360,7 @@ describe('webhooks: chaos', () => {
   it('two server processes on one database deliver each message once', async () => {
     const clients = 6;
     const movesEach = 2;
-    const { url: databaseUrl, db } = await freshDatabase('webhook_pair');
+    const { url: databaseUrl, db } = await ownDatabase('webhook_pair');
     const metricsPorts = [await freePort(), await freePort()];
     const pair: ServerProcess[] = [];
     // One after the other: the first migrates the new database.
