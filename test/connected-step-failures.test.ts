@@ -54,6 +54,17 @@ async function stepStatuses(workflowId: string): Promise<string[]> {
   return rows.map((r) => r.status);
 }
 
+/** A workflow's Partner Center steps as the outbox holds them. */
+async function agreementSteps(
+  workflowId: string,
+): Promise<Array<{ id: string; status: string; last_error: string | null }>> {
+  return h
+    .db('outbox')
+    .where({ kind: 'partner_center.call' })
+    .whereRaw(`payload->>'workflowId' = ?`, [workflowId])
+    .select('id', 'status', 'last_error');
+}
+
 /** Creates Partner Center answered and carried out, not counting repeats answered again. */
 async function answeredCreates(operation: string): Promise<number> {
   const { byOperation } = (await rig.control('/requests')) as {
@@ -374,27 +385,32 @@ describe('connected mode: migrating legacy subscriptions when Partner Center mis
  * One connected customer whose relationship is established and whose MCA the provider is about
  * to record: `record` sends the acceptance, which Tiershift records in Partner Center.
  */
-async function providerRecords(): Promise<{
+async function providerRecords(options: { relationshipFirst?: boolean } = {}): Promise<{
   mcaId: string;
   tenantId: string;
   move: Move;
   record: () => Promise<void>;
+  acceptRelationship: () => Promise<void>;
 }> {
   const { move, partner, provider } = await rig.connectedMove();
   const c = await rig.customer(move, partner);
   await move.toMigrating();
   const relationship = await move.childOf('resellerRelationship', c.id);
   await consentByExtension(move, relationship);
-  await rig.control(`/customers/${c.tenantId}/relationships`, {
-    providerTenantId: provider.tenantId,
-    resellerTenantId: partner.tenantId,
-  });
-  await rig.reach(move, relationship.id, 'established', { reconcile: true });
+  const acceptRelationship = async () => {
+    await rig.control(`/customers/${c.tenantId}/relationships`, {
+      providerTenantId: provider.tenantId,
+      resellerTenantId: partner.tenantId,
+    });
+    await rig.reach(move, relationship.id, 'established', { reconcile: true });
+  };
+  if (options.relationshipFirst ?? true) await acceptRelationship();
   const mca = await move.childOf('mcaReacceptance', c.id);
   return {
     move,
     mcaId: mca.id,
     tenantId: c.tenantId,
+    acceptRelationship,
     record: async () => {
       await move.send(move.provider.token, mca.id, {
         type: 'ACCEPTANCE_RECORDED',
@@ -517,4 +533,33 @@ describe('connected mode: recording the MCA when Partner Center misbehaves', () 
     // The second create is refused as a duplicate (600061): the step takes that for done.
     await agreedOnce(ready, before, 2);
   }, 60_000);
+  it('waits for the customer to accept the provider before recording, then records once', async () => {
+    rig.startWorker();
+    const ready = await providerRecords({ relationshipFirst: false });
+    await ready.record();
+    // Partner Center refuses an agreement from a provider with no relationship to the
+    // customer (403, 20002): the step waits for it rather than ask and be given up.
+    const step = await eventually(
+      async () =>
+        (await agreementSteps(ready.mcaId)).find((row) =>
+          /relationship/.test(row.last_error ?? ''),
+        ),
+      'the agreement to be refused for want of a relationship',
+    );
+    expect(step.status).toBe('pending');
+    expect((await rig.effects(ready.tenantId)).createAgreement).toBeUndefined();
+
+    await ready.acceptRelationship();
+    await h.db('outbox').where({ id: step.id }).update({ next_attempt_at: new Date() });
+    await eventually(
+      async () => (await stepStatuses(ready.mcaId)).every((s) => s === 'delivered'),
+      'the agreement step to be carried out',
+      30_000,
+    );
+    const { agreements } = await simCustomer(ready.tenantId);
+    expect(agreements.map((a) => a.primaryContact.email)).toEqual(['dana@fabrikam.example']);
+    expect((await rig.effects(ready.tenantId)).createAgreement).toBe(1);
+    const rows = await historyOf(ready.mcaId);
+    expect(rows.filter((r) => r.outcome === 'rejected')).toEqual([]);
+  });
 });

@@ -121,6 +121,9 @@ export function rehearsal(message: CallMessage, facts: MoveFacts, now: Date): De
 /** How long Partner Center keeps a transfer request open: 30 days. */
 const transferRequestLifetimeMs = 30 * 24 * 60 * 60 * 1000;
 
+/** Partner Center's code for a partner with no relationship to the customer (403). */
+const noRelationshipCode = '20002';
+
 /** Carries out one step of a connected workflow in Partner Center. */
 export async function carryOut(
   pc: PartnerCenter,
@@ -294,6 +297,16 @@ export async function carryOut(
     case 'recordAgreement': {
       const { acceptance } = context as McaReacceptanceContext;
       if (!acceptance?.acceptedBy || acceptance.channel !== 'provider') return undefined;
+      // A provider the customer has not yet accepted may not record its agreement, and
+      // Partner Center would keep that refusal as this request id's answer. So the record
+      // waits, read by read, for the relationship (seen as the partner, as the poll does).
+      const relationships = await pc.listRelationships(facts.asPartner, facts.customer.tenant_id, {
+        requestId: randomUUID(),
+        correlationId: message.correlationId,
+      });
+      if (!relationships.body.some((r) => r.id === facts.asProvider.tenantId)) {
+        throw new MoveNotReady("the customer has not accepted the provider's relationship yet");
+      }
       const template = await pc.getMcaTemplate(facts.asProvider, callIds(message, 'template'));
       try {
         await pc.createAgreement(
@@ -308,8 +321,15 @@ export async function carryOut(
           callIds(message, 'create'),
         );
       } catch (error) {
+        if (!(error instanceof PartnerCenterError)) throw error;
+        // The relationship was listed but not yet known to the agreements: wait, as above.
+        if (error.code === noRelationshipCode) {
+          throw new MoveNotReady(
+            `the customer has not accepted the provider's reseller relationship yet (${error.code})`,
+          );
+        }
         // Already on record in Partner Center: what this step was to achieve.
-        if (!(error instanceof PartnerCenterError && error.code === '600061')) throw error;
+        if (error.code !== '600061') throw error;
       }
       return undefined;
     }
