@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PartnerCenterError, type PartnerCenter } from '../src/partner-center/partner-center.ts';
 import { newestResource } from '../src/store/partner-center-links.ts';
 import { readyToTransfer } from './connected-ready.ts';
-import { ConnectedRig } from './connected-rig.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { useConnectedRig, type ConnectedRig } from './connected-rig.ts';
+import { as, type Harness } from './harness.ts';
 import { eventually } from './webhook-receiver.ts';
 
 let h: Harness;
 let rig: ConnectedRig;
 
-beforeAll(async () => {
-  h = await startHarness();
-  rig = await ConnectedRig.start(h);
-});
-afterEach(async () => {
-  await Promise.all(rig.workers.splice(0).map((w) => w.stop()));
-  await fetch(`${rig.simUrl}/_sim/faults`, { method: 'DELETE' });
-});
-afterAll(async () => {
-  await rig?.close();
-  await h?.close();
-});
+useConnectedRig((started) => ({ h, rig } = started));
 
 interface Row {
   type: string;
@@ -30,10 +19,7 @@ interface Row {
   error?: { code: string } | null;
 }
 
-async function historyOf(id: string): Promise<Row[]> {
-  const res = await as(h.app, h.adminToken).get(`/v1/workflows/${id}/history?limit=500`);
-  return (res.body as { items: Row[] }).items;
-}
+const historyOf = (id: string) => rig.history<Row>(id);
 
 /** The partner's PLA, as an admin sets it; its record is then newer than its enrollment. */
 async function setPlaVerified(partnerId: string, verified: boolean): Promise<void> {

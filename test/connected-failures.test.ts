@@ -1,26 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
 import { newestResource } from '../src/store/partner-center-links.ts';
 import { readyToTransfer } from './connected-ready.ts';
-import { ConnectedRig } from './connected-rig.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { useConnectedRig, type ConnectedRig } from './connected-rig.ts';
+import type { Harness } from './harness.ts';
 import { eventually } from './webhook-receiver.ts';
 
 let h: Harness;
 let rig: ConnectedRig;
 
-beforeAll(async () => {
-  h = await startHarness();
-  rig = await ConnectedRig.start(h);
-});
-afterEach(async () => {
-  await Promise.all(rig.workers.splice(0).map((w) => w.stop()));
-  await fetch(`${rig.simUrl}/_sim/faults`, { method: 'DELETE' });
-});
-afterAll(async () => {
-  await rig?.close();
-  await h?.close();
-});
+useConnectedRig((started) => ({ h, rig } = started));
 
 interface Row {
   type: string;
@@ -28,10 +17,7 @@ interface Row {
   actor: { role: string };
 }
 
-async function historyOf(id: string): Promise<Row[]> {
-  const res = await as(h.app, h.adminToken).get(`/v1/workflows/${id}/history?limit=500`);
-  return (res.body as { items: Row[] }).items;
-}
+const historyOf = (id: string) => rig.history<Row>(id);
 
 /** Partner Center did each step of the transfer once, and the history took each once. */
 async function doneOnce(tenantId: string, transferId: string, requests = 1): Promise<void> {

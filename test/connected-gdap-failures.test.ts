@@ -1,26 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gdapDisplayName } from '../src/partner-center/connected/gdap-request.ts';
 import type { PartnerCenter } from '../src/partner-center/partner-center.ts';
 import type { SimAccount } from '../bench/connected-setup.ts';
-import { ConnectedRig } from './connected-rig.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { useConnectedRig, type ConnectedRig } from './connected-rig.ts';
 import type { Move } from './move.ts';
 
-let h: Harness;
 let rig: ConnectedRig;
 
-beforeAll(async () => {
-  h = await startHarness();
-  rig = await ConnectedRig.start(h);
-});
-afterEach(async () => {
-  await Promise.all(rig.workers.splice(0).map((w) => w.stop()));
-  await fetch(`${rig.simUrl}/_sim/faults`, { method: 'DELETE' });
-});
-afterAll(async () => {
-  await rig?.close();
-  await h?.close();
-});
+useConnectedRig((started) => ({ rig } = started));
 
 interface Row {
   type: string;
@@ -28,10 +15,7 @@ interface Row {
   payload: { evidence?: { partnerCenter?: { resourceId?: string } } };
 }
 
-async function historyOf(id: string): Promise<Row[]> {
-  const res = await as(h.app, h.adminToken).get(`/v1/workflows/${id}/history?limit=500`);
-  return (res.body as { items: Row[] }).items;
-}
+const historyOf = (id: string) => rig.history<Row>(id);
 
 /** How many lock requests Graph has been sent so far, refused ones included. */
 async function lockRequests(): Promise<number> {

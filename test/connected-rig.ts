@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { simAccount, type SimAccount } from '../bench/connected-setup.ts';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
@@ -12,7 +12,7 @@ import { WebhookVerifier } from '../src/partner-center/webhook-signature.ts';
 import type { OutboxWorker } from '../src/webhooks/outbox-worker.ts';
 import { startWebhookWorker } from '../src/webhooks/webhook-worker.ts';
 import { buildCustomer, buildPartner } from './factories.ts';
-import { as, type Harness } from './harness.ts';
+import { as, startHarness, type Harness } from './harness.ts';
 import { Move, type Workflow } from './move.ts';
 import { eventually, quickWorkerConfig } from './webhook-receiver.ts';
 
@@ -254,6 +254,14 @@ export class ConnectedRig {
     return { move, partner, provider };
   }
 
+  /** A workflow's history as an admin reads it, oldest first (up to 500 rows). */
+  async history<Row>(id: string): Promise<Row[]> {
+    const res = await as(this.h.app, this.h.adminToken).get(
+      `/v1/workflows/${id}/history?limit=500`,
+    );
+    return (res.body as { items: Row[] }).items;
+  }
+
   /** Every call the simulator answered, in order. */
   async calls(): Promise<SimCall[]> {
     return ((await this.control('/calls')) as { items: SimCall[] }).items;
@@ -317,4 +325,27 @@ export class ConnectedRig {
       options.timeoutMs ?? 15_000,
     );
   }
+}
+
+/**
+ * The hooks of a file of connected-mode tests: one harness and one rig for the file, and
+ * after each test its workers stopped and the simulator's injected faults cleared. `use`
+ * is handed both once they have started.
+ */
+export function useConnectedRig(use: (started: { h: Harness; rig: ConnectedRig }) => void): void {
+  let started: { h: Harness; rig: ConnectedRig } | undefined;
+  beforeAll(async () => {
+    const h = await startHarness();
+    started = { h, rig: await ConnectedRig.start(h) };
+    use(started);
+  });
+  afterEach(async () => {
+    if (!started) return;
+    await Promise.all(started.rig.workers.splice(0).map((w) => w.stop()));
+    await fetch(`${started.rig.simUrl}/_sim/faults`, { method: 'DELETE' });
+  });
+  afterAll(async () => {
+    await started?.rig.close();
+    await started?.h.close();
+  });
 }

@@ -1,40 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type {
   CallIds,
   MigrationRequest,
   PartnerCenter,
 } from '../src/partner-center/partner-center.ts';
-import { ConnectedRig, consentByExtension } from './connected-rig.ts';
-import { as, startHarness, type Harness } from './harness.ts';
+import { consentByExtension, useConnectedRig, type ConnectedRig } from './connected-rig.ts';
+import type { Harness } from './harness.ts';
 import type { Move } from './move.ts';
 import { eventually } from './webhook-receiver.ts';
 
 let h: Harness;
 let rig: ConnectedRig;
 
-beforeAll(async () => {
-  h = await startHarness();
-  rig = await ConnectedRig.start(h);
-});
-afterEach(async () => {
-  await Promise.all(rig.workers.splice(0).map((w) => w.stop()));
-  await fetch(`${rig.simUrl}/_sim/faults`, { method: 'DELETE' });
-});
-afterAll(async () => {
-  await rig?.close();
-  await h?.close();
-});
+useConnectedRig((started) => ({ h, rig } = started));
 
 interface Row {
   type: string;
   outcome: string;
 }
 
-async function historyOf(id: string): Promise<Row[]> {
-  const res = await as(h.app, h.adminToken).get(`/v1/workflows/${id}/history?limit=500`);
-  return (res.body as { items: Row[] }).items;
-}
+const historyOf = (id: string) => rig.history<Row>(id);
 
 interface SimCustomer {
   subscriptions: Array<{ id: string; legacy: boolean; status: string }>;
